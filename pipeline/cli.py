@@ -1,0 +1,112 @@
+"""The `health-audit` command (CONTRACT.md): audit, rules, explain."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from .config import ConfigError, load_config
+from .model import RunResult
+from .registry import RULES, load_all
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="Audit patient-facing health articles.")
+
+EXIT_PASS, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
+
+
+def _fail_usage(message: str) -> None:
+    typer.echo(f"health-audit: {message}", err=True)
+    raise typer.Exit(EXIT_USAGE)
+
+
+@app.command()
+def audit(
+    sources: Annotated[list[str] | None, typer.Argument(help="Files, folders or URLs.")] = None,
+    config: Annotated[Path | None, typer.Option("--config", help="health-audit.toml or pyproject.toml")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Output folder")] = None,
+    fmt: Annotated[str | None, typer.Option("--format", help="Comma-separated: html,json,junit,sarif,md")] = None,
+    fail_on: Annotated[str | None, typer.Option("--fail-on", help="error, warning or never")] = None,
+    locale: Annotated[str | None, typer.Option("--locale", help="uk, us, au or ie")] = None,
+    no_grammar: Annotated[bool, typer.Option("--no-grammar", help="Skip LanguageTool")] = False,
+    sitemap: Annotated[list[str] | None, typer.Option("--sitemap", help="Sitemap URL to audit")] = None,
+    browser: Annotated[bool, typer.Option("--browser", help="Also run axe-core in headless Chromium")] = False,
+    waivers: Annotated[Path | None, typer.Option("--waivers", help="Waivers file")] = None,
+    baseline: Annotated[Path | None, typer.Option("--baseline", help="An earlier report.json")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
+) -> None:
+    """Audit articles and write the report; exit 1 when the gate fails."""
+    overrides: dict[str, Any] = {}
+    if out:
+        overrides["out"] = str(out)
+    if fmt:
+        overrides["formats"] = [f.strip() for f in fmt.split(",") if f.strip()]
+    if fail_on:
+        overrides["fail_on"] = fail_on
+    if locale:
+        overrides["locale"] = locale
+    if no_grammar:
+        overrides["grammar"] = {"enabled": False}
+    if browser:
+        overrides["accessibility"] = {"browser": True}
+    if sitemap:
+        overrides["sitemaps"] = sitemap
+    if waivers:
+        overrides["waivers"] = str(waivers)
+    if baseline:
+        overrides["baseline"] = str(baseline)
+    try:
+        cfg = load_config(config, overrides)
+    except ConfigError as err:
+        _fail_usage(str(err))
+        return
+    items = list(sources or cfg.sources)
+    if not items and not cfg.sitemaps:
+        _fail_usage("nothing to audit: name files, folders or URLs, or set `sources` in the configuration")
+    from .pipeline_api import audit_and_write
+
+    run, written = audit_and_write(items, cfg, show_progress=sys.stderr.isatty() and not quiet)
+    if not quiet:
+        _print_summary(run, written)
+    raise typer.Exit(EXIT_FAIL if run.summary()["gate"] == "fail" else EXIT_PASS)
+
+
+def _print_summary(run: RunResult, written: dict[str, Path]) -> None:
+    s = run.summary()
+    typer.echo(
+        f"{s['audited']}/{s['articles']} articles audited · {s['errors']} errors · "
+        f"{s['warnings']} warnings · {s['notes']} notes · gate: {s['gate'].upper()}"
+    )
+    for fmt, path in written.items():
+        typer.echo(f"  {fmt:5} {path}")
+
+
+@app.command("rules")
+def list_rules() -> None:
+    """List every rule: code, name, default level, one line."""
+    load_all()
+    for code in sorted(RULES):
+        r = RULES[code]
+        off = "" if r.enabled_by_default else " (off by default)"
+        typer.echo(f"{code}  {r.name:45} {r.default_level:7} {r.summary}{off}")
+
+
+@app.command()
+def explain(code: str) -> None:
+    """Print a rule's documentation."""
+    load_all()
+    r = RULES.get(code.upper())
+    if r is None:
+        _fail_usage(f"unknown rule {code!r}; `health-audit rules` lists them")
+        return
+    typer.echo(r.docs())
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,204 @@
+"""Configuration: `[tool.health_audit]` in pyproject.toml or a `health-audit.toml`, validated by pydantic.
+
+Each check family has its own section so a bad key is reported with its full dotted path.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from .model import FAMILIES
+
+DATA_DIR = Path(__file__).parent / "data"
+Locale = Literal["uk", "us", "au", "ie"]
+LOCALE_LANGUAGE: dict[str, str] = {"uk": "en-GB", "us": "en-US", "au": "en-AU", "ie": "en-GB"}
+
+
+class ConfigError(Exception):
+    """A configuration problem, with a message that names the bad key."""
+
+
+class Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ReadabilityConfig(Section):
+    target_reading_age: float = 11.0  # NHS: reading age 9-11
+    smog_error: float = 14.0  # NHS "prioritise" line
+    sentence_words_warning: int = 20
+    sentence_words_very_hard: int = 30
+    paragraph_sentences: int = 3
+    section_delta: float = 3.0  # a section this many grades above the article is flagged
+    min_sentences_for_smog: int = 30
+    plain_words: str = str(DATA_DIR / "plain_words.yaml")
+
+
+class GrammarConfig(Section):
+    enabled: bool = True
+    url: str | None = None  # an existing LanguageTool server; otherwise one is started
+    language: str | None = None  # overrides the locale's language, e.g. "en-US"
+    picky: bool = False
+    parallel: int = 2
+    chunk_chars: int = 4000
+    extra_words: str = str(DATA_DIR / "medical_words.txt")
+    medical_dictionary: str = "/usr/share/hunspell/en_med_glut.dic"
+    start_timeout: float = 90.0
+
+
+class TermsConfig(Section):
+    glossary: str = str(DATA_DIR / "glossary.yaml")
+    zipf_familiar: float = 4.0  # words at least this frequent in general English are familiar
+
+
+class SafetyConfig(Section):
+    rules_dir: str = str(DATA_DIR / "safety")
+    require_placement: bool = True
+
+
+class AccessibilityConfig(Section):
+    browser: bool = False
+    chromium: str = "/usr/bin/chromium"
+
+
+class CurrencyConfig(Section):
+    max_age_years: float = 3.0  # PIF TICK: review at least every three years
+
+
+class FetchConfig(Section):
+    timeout: float = 20.0
+    retries: int = 2
+    backoff: float = 0.5
+    max_redirects: int = 5
+    max_bytes: int = 5_000_000
+    respect_robots: bool = True
+    allow_private: bool = False
+    per_host_concurrency: int = 2
+    delay: float = 0.0
+    cache_dir: str | None = None
+    user_agent: str | None = None
+
+
+class SiteProfile(Section):
+    match: str  # host or path glob
+    content: list[str] = Field(default_factory=list)  # CSS selectors of the article body
+    boilerplate: list[str] = Field(default_factory=list)  # CSS selectors to strip
+
+
+class ExtractionConfig(Section):
+    site_profiles: list[SiteProfile] = Field(default_factory=list)
+
+
+class HistoryConfig(Section):
+    url: str | None = None  # SQLAlchemy URL; default: SQLite in the output folder
+    incremental: bool = True
+
+
+class ScheduleConfig(Section):
+    cron: str = "0 6 * * 1"
+    timezone: str = "Europe/London"
+
+
+class PathOverride(Section):
+    paths: list[str]
+    select: list[str] | None = None
+    ignore: list[str] = Field(default_factory=list)
+    levels: dict[str, Literal["error", "warning", "note"]] = Field(default_factory=dict)
+
+
+class Config(Section):
+    locale: Locale = "uk"
+    sources: list[str] = Field(default_factory=list)
+    sitemaps: list[str] = Field(default_factory=list)
+    out: str = "out/report"
+    formats: list[Literal["html", "json", "junit", "sarif", "md"]] = Field(
+        default_factory=lambda: ["html", "json", "junit", "sarif", "md"]
+    )
+    fail_on: Literal["error", "warning", "never"] = "error"
+    select: list[str] = Field(default_factory=list)  # codes or family prefixes; empty: the defaults
+    ignore: list[str] = Field(default_factory=list)
+    levels: dict[str, Literal["error", "warning", "note"]] = Field(default_factory=dict)
+    workers: int = 4
+    waivers: str | None = None
+    baseline: str | None = None
+    readability: ReadabilityConfig = Field(default_factory=ReadabilityConfig)
+    grammar: GrammarConfig = Field(default_factory=GrammarConfig)
+    terms: TermsConfig = Field(default_factory=TermsConfig)
+    safety: SafetyConfig = Field(default_factory=SafetyConfig)
+    accessibility: AccessibilityConfig = Field(default_factory=AccessibilityConfig)
+    currency: CurrencyConfig = Field(default_factory=CurrencyConfig)
+    fetch: FetchConfig = Field(default_factory=FetchConfig)
+    extraction: ExtractionConfig = Field(default_factory=ExtractionConfig)
+    history: HistoryConfig = Field(default_factory=HistoryConfig)
+    schedule: ScheduleConfig = Field(default_factory=ScheduleConfig)
+    overrides: list[PathOverride] = Field(default_factory=list)
+
+    @field_validator("select", "ignore")
+    @classmethod
+    def _known_selectors(cls, v: list[str]) -> list[str]:
+        for item in v:
+            if item[:2] not in FAMILIES:
+                raise ValueError(f"{item!r} is not a rule code or family ({', '.join(FAMILIES)})")
+        return v
+
+    @property
+    def language(self) -> str:
+        return self.grammar.language or LOCALE_LANGUAGE[self.locale]
+
+    def effective(self) -> dict[str, Any]:
+        return self.model_dump(mode="json")
+
+
+def _format_error(err: ValidationError, prefix: str) -> str:
+    lines = []
+    for e in err.errors():
+        where = ".".join(str(p) for p in (prefix, *e["loc"]) if p != "")
+        msg = "unknown key" if e["type"] == "extra_forbidden" else e["msg"]
+        lines.append(f"{where}: {msg}")
+    return "invalid configuration:\n  " + "\n  ".join(lines)
+
+
+def from_mapping(data: dict[str, Any], prefix: str = "") -> Config:
+    try:
+        return Config.model_validate(data)
+    except ValidationError as err:
+        raise ConfigError(_format_error(err, prefix)) from None
+
+
+def load_config(path: str | Path | None = None, overrides: dict[str, Any] | None = None) -> Config:
+    """Load the configuration file (explicit, ./health-audit.toml, or ./pyproject.toml) and apply overrides."""
+    data: dict[str, Any] = {}
+    prefix = ""
+    candidates = [Path(path)] if path else [Path("health-audit.toml"), Path("pyproject.toml")]
+    for cand in candidates:
+        if not cand.exists():
+            if path:
+                raise ConfigError(f"configuration file not found: {cand}")
+            continue
+        try:
+            raw = tomllib.loads(cand.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as err:
+            raise ConfigError(f"{cand}: not valid TOML: {err}") from None
+        if cand.name == "pyproject.toml":
+            data = raw.get("tool", {}).get("health_audit", {})
+            prefix = "tool.health_audit"
+            if not data and not path:
+                continue
+        else:
+            data = raw.get("tool", {}).get("health_audit", raw)
+        break
+    merged = _deep_merge(data, overrides or {})
+    return from_mapping(merged, prefix)
+
+
+def _deep_merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for k, v in extra.items():
+        if isinstance(v, dict) and isinstance(out.get(k), dict):
+            out[k] = _deep_merge(out[k], v)
+        else:
+            out[k] = v
+    return out

@@ -1,0 +1,166 @@
+"""The one data model: Document -> Finding -> ArticleResult -> RunResult.
+
+Every output (JSON, HTML, JUnit, SARIF, Markdown, Prefect artifacts) is rendered from these.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+SCHEMA_VERSION = "1.0"
+
+BlockKind = Literal["heading", "paragraph", "list_item", "table_cell", "callout"]
+Outcome = Literal["fail", "review", "pass", "not_applicable"]
+Level = Literal["error", "warning", "note"]
+LEVELS: tuple[Level, ...] = ("error", "warning", "note")
+LEVEL_RANK: dict[str, int] = {"note": 1, "warning": 2, "error": 3}
+FAMILIES: dict[str, str] = {
+    "EX": "extraction and loading",
+    "RD": "reading level and plain language",
+    "GR": "grammar and spelling",
+    "MT": "medical terms and abbreviations",
+    "SM": "safety messages",
+    "AX": "accessibility of the markup",
+    "CU": "currency of the content",
+}
+
+
+def source_id(source: str) -> str:
+    """A stable article id: the same source always gets the same id."""
+    return hashlib.sha256(source.encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass
+class Span:
+    start: int
+    end: int
+
+
+@dataclass
+class Block:
+    """One unit of the article in reading order, located by offsets in `Document.text`."""
+
+    kind: BlockKind
+    start: int
+    end: int
+    level: int | None = None  # heading level 1-6
+    section: int = 0  # index of the heading-led section this block belongs to
+    selector: str | None = None  # CSS selector of the source element
+
+
+@dataclass
+class Document:
+    """An extracted article. `text` is what is scored; every block ends as a sentence."""
+
+    source: str
+    id: str
+    title: str = ""
+    language: str | None = None
+    text: str = ""
+    blocks: list[Block] = field(default_factory=list)
+    stripped: list[str] = field(default_factory=list)
+    html: str | None = None  # raw markup, for accessibility checks
+    dates: dict[str, str | None] = field(default_factory=dict)  # published, reviewed, next_review (ISO)
+    links: list[dict[str, str]] = field(default_factory=list)
+    content_hash: str = ""
+
+    def block_text(self, block: Block) -> str:
+        return self.text[block.start : block.end]
+
+    def blocks_of(self, *kinds: str) -> list[Block]:
+        return [b for b in self.blocks if b.kind in kinds]
+
+
+@dataclass
+class Finding:
+    rule: str
+    name: str
+    outcome: Outcome
+    level: Level
+    message: str
+    span: Span | None = None
+    excerpt: str | None = None
+    selector: str | None = None
+    suggestion: str | None = None
+    tags: list[str] = field(default_factory=list)
+    suppressed: dict[str, Any] | None = None
+    # Extra facts a reviewer may need (e.g. the later place a term is explained).
+    data: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def family(self) -> str:
+        return self.rule[:2]
+
+    @property
+    def counts(self) -> bool:
+        """Whether this finding counts against the article (passes and waived findings do not)."""
+        return self.outcome in ("fail", "review") and self.suppressed is None
+
+
+@dataclass
+class ArticleResult:
+    id: str
+    source: str
+    status: Literal["audited", "error"]
+    title: str = ""
+    language: str | None = None
+    text: str = ""
+    stripped: list[str] = field(default_factory=list)
+    blocks: list[Block] = field(default_factory=list)
+    metrics: dict[str, Any] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+    dates: dict[str, str | None] = field(default_factory=dict)
+    content_hash: str = ""
+
+    def counts(self) -> dict[str, int]:
+        out = {lvl: 0 for lvl in LEVELS}
+        for f in self.findings:
+            if f.counts:
+                out[f.level] += 1
+        return out
+
+    def worst_level(self) -> Level | None:
+        ranked = [f.level for f in self.findings if f.counts]
+        return max(ranked, key=lambda lv: LEVEL_RANK[lv]) if ranked else None
+
+
+@dataclass
+class RunResult:
+    id: str
+    started_at: str
+    finished_at: str
+    config: dict[str, Any]
+    articles: list[ArticleResult]
+    tool_version: str
+    fail_on: str = "error"
+
+    def gate(self) -> Literal["pass", "fail"]:
+        if self.fail_on == "never":
+            return "pass"
+        threshold = LEVEL_RANK[self.fail_on]
+        for art in self.articles:
+            for f in art.findings:
+                if f.counts and LEVEL_RANK[f.level] >= threshold:
+                    return "fail"
+        return "pass"
+
+    def summary(self) -> dict[str, Any]:
+        totals = {lvl: 0 for lvl in LEVELS}
+        for art in self.articles:
+            for lvl, n in art.counts().items():
+                totals[lvl] += n
+        return {
+            "articles": len(self.articles),
+            "audited": sum(a.status == "audited" for a in self.articles),
+            "failed_to_audit": sum(a.status == "error" for a in self.articles),
+            "errors": totals["error"],
+            "warnings": totals["warning"],
+            "notes": totals["note"],
+            "gate": self.gate(),
+        }
+
+
+def to_dict(obj: Any) -> Any:
+    return asdict(obj)

@@ -1,0 +1,64 @@
+"""report.json: the canonical output (CONTRACT.md)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from ..model import SCHEMA_VERSION, ArticleResult, Finding, RunResult
+
+SCHEMA_PATH = Path(__file__).resolve().parents[1] / "schemas" / "report.schema.json"
+
+
+def finding_dict(f: Finding) -> dict[str, Any]:
+    d = asdict(f)
+    d["span"] = {"start": f.span.start, "end": f.span.end} if f.span else None
+    return d
+
+
+def article_dict(a: ArticleResult) -> dict[str, Any]:
+    return {
+        "id": a.id,
+        "source": a.source,
+        "title": a.title,
+        "language": a.language,
+        "status": a.status,
+        "text": a.text,
+        "stripped": a.stripped,
+        "blocks": [
+            {k: v for k, v in asdict(b).items() if v is not None or k == "level"} for b in a.blocks
+        ],
+        "metrics": a.metrics,
+        "dates": a.dates,
+        "content_hash": a.content_hash,
+        "counts": a.counts(),
+        "findings": [finding_dict(f) for f in a.findings],
+    }
+
+
+def run_dict(run: RunResult) -> dict[str, Any]:
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": "health-audit", "version": run.tool_version},
+        "run": {
+            "id": run.id,
+            "started_at": run.started_at,
+            "finished_at": run.finished_at,
+            "config": run.config,
+        },
+        "summary": run.summary(),
+        "articles": [article_dict(a) for a in run.articles],
+    }
+
+
+def write(run: RunResult, out: Path) -> Path:
+    path = out / "report.json"
+    path.write_text(json.dumps(run_dict(run), indent=2, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def schema() -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    return loaded

@@ -1,0 +1,171 @@
+"""Runs every enabled check on every article; a crash or a bad article never loses the others."""
+
+from __future__ import annotations
+
+import contextlib
+import fnmatch
+import traceback
+import uuid
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+from typing import Any
+
+from . import __version__
+from .config import Config
+from .context import CheckContext
+from .grammar_service import GrammarService
+from .languagetool import LanguageToolUnavailable, languagetool_url
+from .load import LoadError, load
+from .model import ArticleResult, Document, Finding, Level, RunResult, source_id
+from .registry import CHECKS, RULES, CheckOutput, finding, load_all
+from .sources import Source, expand
+
+
+def _matches(selectors: list[str], code: str) -> bool:
+    return any(code == s or (len(s) == 2 and code.startswith(s)) for s in selectors)
+
+
+def enabled_rules(config: Config, source: str = "") -> dict[str, Level]:
+    """Enabled rule codes with their configured levels, path overrides applied."""
+    load_all()
+    select, ignore, levels = list(config.select), list(config.ignore), dict(config.levels)
+    for ov in config.overrides:
+        if any(fnmatch.fnmatch(source, pat) for pat in ov.paths):
+            select = ov.select if ov.select is not None else select
+            ignore += ov.ignore
+            levels.update(ov.levels)
+    if config.grammar.picky and not _matches(ignore, "GR003"):
+        select = select or [c for c, r in RULES.items() if r.enabled_by_default]
+        select = [*select, "GR003"]
+    if not config.grammar.enabled:
+        ignore.append("GR")
+    out: dict[str, Level] = {}
+    for code, r in RULES.items():
+        chosen = _matches(select, code) if select else r.enabled_by_default
+        if code.startswith("EX"):
+            chosen = True  # load and crash reports cannot be switched off
+        if chosen and not (_matches(ignore, code) and not code.startswith("EX")):
+            out[code] = levels.get(code) or levels.get(code[:2]) or r.default_level
+    return out
+
+
+def run_checks(doc: Document, ctx: CheckContext) -> tuple[list[Finding], dict[str, Any]]:
+    rules = enabled_rules(ctx.config, doc.source)
+    findings: list[Finding] = []
+    metrics: dict[str, Any] = {}
+    for chk in CHECKS.values():
+        if not any(code in rules for code in chk.codes):
+            continue
+        try:
+            result = chk.fn(doc, ctx)
+        except Exception as err:  # a check's bug becomes a finding, never a lost run
+            tb = traceback.format_exception_only(type(err), err)[-1].strip()
+            findings.append(
+                finding("EX003", f"The check '{chk.name}' failed on this article: {tb}", data={"check": chk.name})
+            )
+            continue
+        out = result if isinstance(result, CheckOutput) else CheckOutput(list(result))
+        for key, value in out.metrics.items():
+            metrics.setdefault(key, {}).update(value) if isinstance(value, dict) else metrics.update({key: value})
+        for f in out.findings:
+            if f.rule in rules:
+                f.level = rules[f.rule]
+                findings.append(f)
+    findings.sort(key=lambda f: (f.span.start if f.span else -1, f.rule))
+    return findings, metrics
+
+
+def error_result(source: str, code: str, message: str) -> ArticleResult:
+    return ArticleResult(
+        id=source_id(source), source=source, status="error", findings=[finding(code, message)]
+    )
+
+
+def audit_document(doc: Document, ctx: CheckContext) -> ArticleResult:
+    if not doc.text.strip():
+        res = error_result(doc.source, "EX002", f"{doc.source}: no article text was found on the page.")
+        res.title, res.stripped = doc.title, doc.stripped
+        return res
+    findings, metrics = run_checks(doc, ctx)
+    return ArticleResult(
+        id=doc.id,
+        source=doc.source,
+        status="audited",
+        title=doc.title,
+        language=doc.language,
+        text=doc.text,
+        stripped=doc.stripped,
+        blocks=doc.blocks,
+        metrics=metrics,
+        findings=findings,
+        dates=doc.dates,
+        content_hash=doc.content_hash,
+    )
+
+
+def audit_source(source: Source, ctx: CheckContext) -> ArticleResult:
+    try:
+        doc = load(source, ctx.config)
+    except LoadError as err:
+        return error_result(source.location, err.code, str(err))
+    except Exception as err:  # an extractor bug on one page must not stop the run
+        return error_result(source.location, "EX001", f"{source.location} could not be read: {err}")
+    return audit_document(doc, ctx)
+
+
+@contextlib.contextmanager
+def check_context(config: Config) -> Iterator[CheckContext]:
+    """A context with a LanguageTool server (started here, or the configured URL) for the whole run."""
+    ctx = CheckContext(config=config)
+    if not config.grammar.enabled:
+        yield ctx
+        return
+    try:
+        with languagetool_url(config.grammar.url, start_timeout=config.grammar.start_timeout) as (url, server):
+            ctx.grammar = GrammarService(url, config.language, server=server, picky=config.grammar.picky)
+            yield ctx
+    except LanguageToolUnavailable as err:
+        if ctx.grammar is not None:
+            raise
+        ctx.grammar_unavailable = str(err)
+        yield ctx
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def run_audit(
+    sources: list[str],
+    config: Config,
+    *,
+    progress: Callable[[ArticleResult], None] | None = None,
+    ctx: CheckContext | None = None,
+) -> RunResult:
+    started = now()
+    items = expand(sources)
+
+    def one(src: Source) -> ArticleResult:
+        assert active is not None
+        res = audit_source(src, active)
+        if progress:
+            progress(res)
+        return res
+
+    with contextlib.ExitStack() as stack:
+        active = ctx or stack.enter_context(check_context(config))
+        with ThreadPoolExecutor(max_workers=max(1, config.workers)) as pool:
+            articles = list(pool.map(one, items))
+        cfg = config.effective()
+        if active.grammar is not None:
+            cfg["grammar"]["server"] = active.grammar.stats()
+    return RunResult(
+        id=uuid.uuid4().hex[:12],
+        started_at=started,
+        finished_at=now(),
+        config=cfg,
+        articles=articles,
+        tool_version=__version__,
+        fail_on=config.fail_on,
+    )
