@@ -1,0 +1,59 @@
+"""Shared fixtures: one real LanguageTool server for the whole test session, Prefect isolated."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+# Prefect reads its settings at import: isolate it before any test imports it.
+_PREFECT_HOME = tempfile.mkdtemp(prefix="health-audit-prefect-")
+os.environ.setdefault("PREFECT_HOME", _PREFECT_HOME)
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+
+from pipeline.config import Config, from_mapping  # noqa: E402
+from pipeline.context import CheckContext  # noqa: E402
+from pipeline.grammar_service import GrammarService  # noqa: E402
+from pipeline.languagetool import LanguageToolServer  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "samples"
+SHARED = ROOT.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def lt_server() -> Iterator[LanguageToolServer]:
+    """The real LanguageTool server, started once and stopped at the end of the session."""
+    server = LanguageToolServer()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def shared() -> Path:
+    if not SHARED.is_dir():
+        pytest.fail(f"../shared is missing beside the checkout ({SHARED}); tests and CI need it")
+    return SHARED
+
+
+def make_context(config: Config | None = None, server: LanguageToolServer | None = None) -> CheckContext:
+    cfg = config or from_mapping({})
+    ctx = CheckContext(config=cfg)
+    if server is not None:
+        ctx.grammar = GrammarService(server.url, cfg.language, server=None, picky=cfg.grammar.picky)
+    else:
+        ctx.config = cfg.model_copy(update={"grammar": cfg.grammar.model_copy(update={"enabled": False})})
+    return ctx
+
+
+@pytest.fixture(scope="session")
+def grammar_ctx(lt_server: LanguageToolServer) -> CheckContext:
+    return make_context(server=lt_server)
