@@ -15,6 +15,8 @@ from .model import FAMILIES
 
 DATA_DIR = Path(__file__).parent / "data"
 Locale = Literal["uk", "us", "au", "ie"]
+OutputFormat = Literal["html", "json", "junit", "sarif", "md"]
+OUTPUT_FORMATS: tuple[OutputFormat, ...] = ("html", "json", "junit", "sarif", "md")
 LOCALE_LANGUAGE: dict[str, str] = {"uk": "en-GB", "us": "en-US", "au": "en-AU", "ie": "en-GB"}
 
 
@@ -114,9 +116,7 @@ class Config(Section):
     sources: list[str] = Field(default_factory=list)
     sitemaps: list[str] = Field(default_factory=list)
     out: str = "out/report"
-    formats: list[Literal["html", "json", "junit", "sarif", "md"]] = Field(
-        default_factory=lambda: ["html", "json", "junit", "sarif", "md"]
-    )
+    formats: list[OutputFormat] = Field(default_factory=lambda: list(OUTPUT_FORMATS))
     fail_on: Literal["error", "warning", "never"] = "error"
     select: list[str] = Field(default_factory=list)  # codes or family prefixes; empty: the defaults
     ignore: list[str] = Field(default_factory=list)

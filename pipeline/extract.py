@@ -33,10 +33,10 @@ class RawPage:
 def _is_boilerplate(el: Tag) -> bool:
     if el.name in _BOILERPLATE_TAGS:
         return True
-    role = (el.get("role") or "").lower()
+    role = str(el.get("role") or "").lower()
     if role in {"navigation", "banner", "contentinfo", "complementary", "search"}:
         return True
-    hints = " ".join([*(el.get("class") or []), el.get("id") or ""])
+    hints = " ".join([*(el.get("class") or []), str(el.get("id") or "")])
     return bool(hints and _BOILERPLATE_HINTS.search(hints))
 
 

@@ -115,15 +115,18 @@ class ArticleResult:
     content_hash: str = ""
 
     def counts(self) -> dict[str, int]:
-        out = {lvl: 0 for lvl in LEVELS}
+        out: dict[str, int] = {lvl: 0 for lvl in LEVELS}
         for f in self.findings:
             if f.counts:
                 out[f.level] += 1
         return out
 
     def worst_level(self) -> Level | None:
-        ranked = [f.level for f in self.findings if f.counts]
-        return max(ranked, key=lambda lv: LEVEL_RANK[lv]) if ranked else None
+        worst: Level | None = None
+        for f in self.findings:
+            if f.counts and (worst is None or LEVEL_RANK[f.level] > LEVEL_RANK[worst]):
+                worst = f.level
+        return worst
 
 
 @dataclass
@@ -147,7 +150,7 @@ class RunResult:
         return "pass"
 
     def summary(self) -> dict[str, Any]:
-        totals = {lvl: 0 for lvl in LEVELS}
+        totals: dict[str, int] = {lvl: 0 for lvl in LEVELS}
         for art in self.articles:
             for lvl, n in art.counts().items():
                 totals[lvl] += n

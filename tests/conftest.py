@@ -57,3 +57,14 @@ def make_context(config: Config | None = None, server: LanguageToolServer | None
 @pytest.fixture(scope="session")
 def grammar_ctx(lt_server: LanguageToolServer) -> CheckContext:
     return make_context(server=lt_server)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """In CI a skipped test means a missing dependency: fail loudly instead."""
+    if not os.environ.get("CI"):
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = reporter.stats.get("skipped", []) if reporter else []
+    if skipped:
+        reporter.write_line(f"CI: {len(skipped)} tests were skipped; a dependency is missing", red=True)
+        session.exitstatus = 1

@@ -35,7 +35,8 @@ CASES = _load_cases()
 
 
 @pytest.mark.parametrize(("case_id", "spec", "case"), CASES, ids=[c[0] for c in CASES])
-def test_rule_case(case_id: str, spec: dict[str, Any], case: dict[str, Any], request: pytest.FixtureRequest, tmp_path: Path
+def test_rule_case(
+    case_id: str, spec: dict[str, Any], case: dict[str, Any], request: pytest.FixtureRequest, tmp_path: Path
 ) -> None:
     code = spec["rule"]
     config = from_mapping({**spec.get("config", {}), **case.get("config", {})})
@@ -59,7 +60,9 @@ def test_rule_case(case_id: str, spec: dict[str, Any], case: dict[str, Any], req
     mine = [f for f in result.findings if f.rule == code]
     flagged = [f for f in mine if f.outcome in ("fail", "review")]
     if case["expect"] == "fail":
-        assert flagged, f"{code} should flag: {case.get('input') or case.get('html')!r}; got {result.findings}"
+        assert flagged, (
+            f"{code} should flag: {case.get('input') or case.get('html')!r}; got {result.findings}"
+        )
         if "outcome" in case:
             assert any(f.outcome == case["outcome"] for f in flagged), flagged
         if "excerpt" in case:

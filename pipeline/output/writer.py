@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from ..model import RunResult
@@ -16,7 +16,7 @@ WRITERS: dict[str, Writer] = {
 }
 
 
-def write_outputs(run: RunResult, out: Path, formats: list[str]) -> dict[str, Path]:
+def write_outputs(run: RunResult, out: Path, formats: Sequence[str]) -> dict[str, Path]:
     out.mkdir(parents=True, exist_ok=True)
     # report.json is canonical and always written.
     written = {"json": json_report.write(run, out)}
