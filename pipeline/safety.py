@@ -1,0 +1,638 @@
+"""Required safety messages: locale profiles, topic detection, message recognition and placement.
+
+A message is recognised by meaning rather than by one fixed string: a sentence counts when an
+action verb in the advisory mood ("call", "go to", "you should phone", "ask someone to take you to")
+governs a service the locale knows (999, an ambulance, A&E, 111, Samaritans...), nothing negates it
+("you do not need to call 999"), and the number is a service number rather than a count, a price or
+a year ("999 words"). Sentences that only gesture at urgency ("Sepsis is a medical emergency"),
+point elsewhere ("Read more about when to call 999"), or give another country's number are kept as
+*weak* matches so a reviewer can look, but never count as the message.
+
+The clinical content (topics, their triggers, the required messages and their guidelines) and the
+services of each country are data: pipeline/data/safety/*.yaml, checked against JSON Schemas.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+import jsonschema
+import yaml
+
+from .model import Document
+
+Kind = Literal["emergency_action", "urgent_advice", "crisis_support"]
+KINDS: tuple[Kind, ...] = ("emergency_action", "urgent_advice", "crisis_support")
+KIND_LABEL: dict[str, str] = {
+    "emergency_action": "emergency action",
+    "urgent_advice": "urgent advice",
+    "crisis_support": "crisis support",
+}
+Strength = Literal["strong", "weak"]
+PLACEMENTS = ("anywhere", "body", "early", "help_section")
+
+SCHEMA_DIR = Path(__file__).parent / "data" / "schemas"
+
+
+class SafetyDataError(Exception):
+    """A safety data file is missing or does not match its schema."""
+
+
+# --------------------------------------------------------------------------- data
+
+
+@dataclass(frozen=True)
+class Service:
+    """One way to reach help in one country: a number ("999"), a name ("Samaritans"), a place ("A&E")."""
+
+    kind: Kind
+    term: str
+    locale: str
+    needs_urgency: bool = False  # "see a GP" is routine; "see a GP urgently" is urgent advice
+    is_number: bool = False
+
+
+@dataclass(frozen=True)
+class LocaleProfile:
+    code: str
+    name: str
+    services: tuple[Service, ...]
+    foreign: tuple[Service, ...]  # other countries' services this locale does not share
+    help_headings: tuple[str, ...] = ()
+
+    def services_of(self, kind: str) -> list[Service]:
+        return [s for s in self.services if s.kind == kind]
+
+
+@dataclass(frozen=True)
+class Trigger:
+    term: str
+    weight: float
+
+
+@dataclass(frozen=True)
+class Requirement:
+    id: str
+    kind: Kind
+    severity: str
+    placement: tuple[str, ...]
+    why: str
+
+
+@dataclass(frozen=True)
+class TopicPack:
+    topic: str
+    title: str
+    guideline: str
+    tags: tuple[str, ...]
+    triggers: tuple[Trigger, ...]
+    threshold: float
+    requires: tuple[Requirement, ...]
+    source: str = ""
+
+
+def _validate(data: Any, schema_name: str, path: Path) -> None:
+    schema_path = SCHEMA_DIR / schema_name
+    if not schema_path.exists():
+        return  # the schema is optional at run time; tests validate every shipped file
+    schema = json.loads(schema_path.read_text(encoding="utf-8"))
+    try:
+        jsonschema.validate(data, schema)
+    except jsonschema.ValidationError as err:
+        where = "/".join(str(p) for p in err.absolute_path) or "(top level)"
+        raise SafetyDataError(f"{path}: {where}: {err.message}") from None
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as err:
+        raise SafetyDataError(f"cannot read {path}: {err}") from None
+    except yaml.YAMLError as err:
+        raise SafetyDataError(f"{path}: not valid YAML: {err}") from None
+
+
+def _is_number(term: str) -> bool:
+    return bool(re.fullmatch(r"[\d ]+", term.strip()))
+
+
+def _service_entries(locale: dict[str, Any], code: str) -> list[Service]:
+    out: list[Service] = []
+    for kind in KINDS:
+        for entry in locale.get(kind, []) or []:
+            item = {"term": entry} if isinstance(entry, str) else entry
+            for term in [item["term"], *item.get("aliases", [])]:
+                out.append(
+                    Service(
+                        kind=kind,
+                        term=term,
+                        locale=code,
+                        needs_urgency=bool(item.get("needs_urgency", False)),
+                        is_number=_is_number(term),
+                    )
+                )
+    return out
+
+
+@lru_cache(maxsize=8)
+def load_locales(path: str) -> dict[str, LocaleProfile]:
+    """Every locale profile in the locales file, each knowing the services of the others."""
+    p = Path(path)
+    data = _read_yaml(p)
+    _validate(data, "safety-locales.schema.json", p)
+    raw = data["locales"]
+    own = {code: _service_entries(loc, code) for code, loc in raw.items()}
+    profiles: dict[str, LocaleProfile] = {}
+    for code, loc in raw.items():
+        mine = {_norm_term(s.term) for s in own[code]}
+        foreign: dict[tuple[str, str], Service] = {}
+        for other, services in own.items():
+            for s in services:
+                if other != code and _norm_term(s.term) not in mine and not s.needs_urgency:
+                    foreign.setdefault((s.kind, _norm_term(s.term)), s)
+        profiles[code] = LocaleProfile(
+            code=code,
+            name=loc.get("name", code),
+            services=tuple(own[code]),
+            foreign=tuple(foreign.values()),
+            help_headings=tuple(loc.get("help_headings", []) or data.get("help_headings", []) or ()),
+        )
+    return profiles
+
+
+def _pack(data: dict[str, Any], source: str) -> TopicPack:
+    triggers = tuple(Trigger(t["term"], float(t.get("weight", 1))) for t in data["triggers"]["terms"])
+    requires = tuple(
+        Requirement(
+            id=r["id"],
+            kind=r["kind"],
+            severity=r.get("severity", "error"),
+            placement=tuple(r["placement"]) if isinstance(r.get("placement"), list) else (r.get("placement") or "body",),
+            why=r.get("why", ""),
+        )
+        for r in data["requires"]
+    )
+    return TopicPack(
+        topic=data["topic"],
+        title=data.get("title", data["topic"]),
+        guideline=data.get("guideline", ""),
+        tags=tuple(data.get("tags", [])),
+        triggers=triggers,
+        threshold=float(data["triggers"].get("threshold", 1)),
+        requires=requires,
+        source=source,
+    )
+
+
+@lru_cache(maxsize=8)
+def load_packs(rules_dir: str) -> tuple[TopicPack, ...]:
+    """Every topic pack in the folder (all YAML files except locales.yaml), sorted by topic."""
+    folder = Path(rules_dir)
+    if not folder.is_dir():
+        raise SafetyDataError(f"safety rules folder not found: {folder}")
+    packs = []
+    for path in sorted(folder.glob("*.yaml")):
+        if path.name == "locales.yaml":
+            continue
+        data = _read_yaml(path)
+        _validate(data, "safety-topic.schema.json", path)
+        packs.append(_pack(data, path.name))
+    return tuple(sorted(packs, key=lambda p: p.topic))
+
+
+# --------------------------------------------------------------------------- text
+
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'"})
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])|\n+")
+_CLAUSE_BREAK = re.compile(r"[,;:\u2013\u2014]|\s-\s")
+_WORD = re.compile(r"[A-Za-z0-9&][A-Za-z0-9&'.\-]*[A-Za-z0-9&']|[A-Za-z0-9&]")
+
+
+def _norm_term(term: str) -> str:
+    return re.sub(r"\s+", " ", term.translate(_APOSTROPHES).strip().lower())
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence spans in `text` (blocks are already sentences; this splits the ones inside them)."""
+    spans = []
+    start = 0
+    for m in _SENTENCE_END.finditer(text):
+        if text[start : m.start()].strip():
+            spans.append((start, m.start()))
+        start = m.end()
+    if text[start:].strip():
+        spans.append((start, len(text.rstrip())))
+    return [(s + len(text[s:e]) - len(text[s:e].lstrip()), e) for s, e in spans]
+
+
+def _words(text: str) -> list[str]:
+    return [w.lower().rstrip(".") for w in _WORD.findall(text)]
+
+
+# --------------------------------------------------------------------------- recognition
+
+# Verbs that, in the advisory mood, send the reader to a service.
+_ACTION_VERBS = {
+    "call", "dial", "phone", "ring", "text", "contact", "go", "get", "attend", "visit", "take", "ask",
+    "see", "speak", "talk", "use", "select", "choose", "email", "head", "request", "book", "reach",
+}
+_GERUNDS = {"calling", "dialling", "dialing", "phoning", "ringing", "texting", "contacting", "going", "using"}
+_FILLERS = {
+    "and", "or", "but", "so", "then", "also", "always", "please", "just", "first", "instead", "immediately",
+    "now", "urgently", "quickly", "straight", "away", "either", "still", "should", "must", "can", "could",
+    "may", "might", "will", "shall", "'ll", "you", "someone", "somebody", "they", "we", "directly",
+}
+_MODALS = {"should", "must", "can", "could", "may", "might", "will", "shall", "'ll"}
+_CONJUNCTIONS = {"and", "or", "then"}
+# Verbs that open an imperative clause ("Talk to someone you trust or call ...").
+_IMPERATIVE_OPENERS = _ACTION_VERBS | {
+    "stay", "keep", "lie", "sit", "stop", "tell", "say", "put", "give", "check", "try", "follow", "find",
+    "press", "make", "help", "wait", "look", "remove", "start", "do",
+}
+_TO_HEADS = {
+    "need", "needs", "have", "has", "ought", "want", "important", "vital", "essential", "best", "safest",
+    "better", "sure", "advised", "told", "able", "remember", "is", "hesitate", "delay", "wait", "help",
+    "try", "urgent", "okay", "ok", "fine", "safe",
+}
+_SIGNPOST_HEADS = {"when", "how", "whether", "where", "what", "why", "about"}
+_DELEGATE = {"ask", "get", "tell", "have", "let", "make"}
+_NEGATORS = {"not", "never", "no", "cannot", "avoid", "without", "nor", "rather", "instead"}
+# A negated "hesitate"/"wait" encourages the action ("do not wait to call 999").
+_NEG_CANCEL = {"hesitate", "delay", "wait", "afraid", "worry", "embarrassed"}
+_URGENCY = re.compile(
+    r"\b(urgent(ly)?|straight away|right away|immediately|at once|as soon as (you can|possible)|asap|"
+    r"same[- ]day|now|today|tonight|without delay|quickly|promptly|emergency)\b",
+    re.I,
+)
+# Count nouns after a number mean it is a quantity, not a service number ("999 words").
+_QUANTITY_AFTER = re.compile(
+    r"\s*(%|per ?cent|words?|people|patients|pounds|dollars|euros|years?|months?|days?|hours?|minutes?|"
+    r"calls|cases|deaths|times|pages?|mg|ml|kg|test|strips|[a-z]+s\b(?!\s*(?:or|and|on|for|if|now|to)\b))",
+    re.I,
+)
+_WEAK_CUES: dict[Kind, re.Pattern[str]] = {
+    "emergency_action": re.compile(
+        r"\b(a (medical )?emergency|(get|seek|need|needs) (emergency|immediate|urgent) (medical )?"
+        r"(help|treatment|care|attention)|(get|seek) (medical )?(help|attention|treatment|care) "
+        r"(immediately|straight away|right away|urgently|at once|now)|go to hospital (straight away|"
+        r"immediately|at once|now)|treatment in hospital (straight away|immediately|urgently))\b",
+        re.I,
+    ),
+    "urgent_advice": re.compile(
+        r"\b((see|speak to|talk to|contact|call) (a|your) (gp|doctor|midwife|pharmacist)|"
+        r"get (medical )?advice)\b",
+        re.I,
+    ),
+    "crisis_support": re.compile(
+        r"\b((talk|speak) to (someone|somebody|a friend|a person) (you trust|close to you)|helpline|"
+        r"support line|crisis line|listening service)\b",
+        re.I,
+    ),
+}
+
+
+@dataclass
+class MessageMatch:
+    """A message recognised in a text; offsets are into the text that was searched."""
+
+    kind: Kind
+    strength: Strength
+    service: str
+    start: int  # the sentence that carries the message
+    end: int
+    reason: str = ""  # why a weak match is weak
+
+    def excerpt(self, text: str) -> str:
+        return text[self.start : self.end]
+
+
+def _term_pattern(term: str) -> re.Pattern[str]:
+    t = term.translate(_APOSTROPHES).strip()
+    body = r"\s+".join(re.escape(part) for part in t.split())
+    if _is_number(t):
+        # A service number stands alone: not inside a longer number, a price or a decimal.
+        return re.compile(rf"(?<![\d£$€.,/#-]){body}(?![\d,/]|\.\d)")
+    flags = 0 if (t.isupper() and len(t.replace("&", "")) <= 4) or t in {"SHOUT"} else re.I
+    return re.compile(rf"(?<![\w&]){body}(?![\w&])", flags)
+
+
+@lru_cache(maxsize=512)
+def _compiled(term: str) -> re.Pattern[str]:
+    return _term_pattern(term)
+
+
+@dataclass
+class _Mention:
+    service: Service
+    start: int
+    end: int
+    foreign: bool
+
+
+def _mentions(sentence: str, profile: LocaleProfile) -> list[_Mention]:
+    found: list[_Mention] = []
+    for foreign, services in ((False, profile.services), (True, profile.foreign)):
+        for s in services:
+            for hit in _compiled(s.term).finditer(sentence):
+                end = hit.end()
+                if s.is_number and _QUANTITY_AFTER.match(sentence, end) and not _is_phone_tail(sentence, end):
+                    continue
+                found.append(_Mention(s, hit.start(), end, foreign))
+    # Longest mention wins where two overlap ("111 online" over "111").
+    found.sort(key=lambda x: (x.start, -(x.end - x.start)))
+    kept: list[_Mention] = []
+    for m in found:
+        if kept and m.start < kept[-1].end:
+            continue
+        kept.append(m)
+    return kept
+
+
+def _is_phone_tail(sentence: str, pos: int) -> bool:
+    return bool(re.match(r"\s*(online|option)\b", sentence[pos:], re.I))
+
+
+@dataclass
+class _Verdict:
+    actioned: bool = False
+    negated: bool = False
+    signpost: bool = False
+    verb_at: int = -1
+
+
+def _clause_start(sentence: str, pos: int) -> int:
+    starts = [m.end() for m in _CLAUSE_BREAK.finditer(sentence, 0, pos)]
+    return starts[-1] if starts else 0
+
+
+def _judge(sentence: str, mention: _Mention) -> _Verdict:
+    """Is the service at `mention` the object of an advisory action, and is that action negated?"""
+    cstart = _clause_start(sentence, mention.start)
+    before = _words(sentence[cstart : mention.start])
+    # The nearest action verb at most six words before the service.
+    for back in range(1, min(len(before), 7) + 1):
+        i = len(before) - back
+        w = before[i]
+        gerund = w in _GERUNDS and i > 0 and before[i - 1] in {"by", "try", "keep"}
+        if w not in _ACTION_VERBS and not gerund:
+            continue
+        prev = before[:i]
+        return _Verdict(
+            actioned=gerund or _advisory(prev), negated=_negated(prev), signpost=_signpost(prev), verb_at=i
+        )
+    return _Verdict()
+
+
+def _advisory(prev: list[str]) -> bool:
+    """Whether a verb preceded by these words (in its clause) gives advice rather than narrates."""
+    rest = list(prev)
+    had_modal = had_conjunction = False
+    while rest and rest[-1] in _FILLERS:
+        had_modal = had_modal or rest[-1] in _MODALS
+        had_conjunction = had_conjunction or rest[-1] in _CONJUNCTIONS
+        rest.pop()
+    if not rest:
+        return True  # imperative ("Call 999"), or "you should call 999"
+    if had_modal:
+        return True  # "Doctors say someone should call 999"
+    if had_conjunction and rest[0] in _IMPERATIVE_OPENERS:
+        return True  # coordinated with an imperative: "Call or text 988", "Call 111 and select ..."
+    if rest[-1] == "to":
+        head = rest[-2] if len(rest) >= 2 else ""
+        if head in _TO_HEADS:
+            return True
+        return any(w in _DELEGATE for w in rest[-4:-1])  # "ask someone to call", "get a friend to take you"
+    return rest[-1] in {"action", "required", "advice", "help"}
+
+
+def _signpost(prev: list[str]) -> bool:
+    return len(prev) >= 2 and prev[-1] == "to" and prev[-2] in _SIGNPOST_HEADS
+
+
+def _negated(prev: list[str]) -> bool:
+    window = prev[-5:]
+    # Coordination starts a new action: "Do not wait for the ambulance and ..." stays with "wait".
+    for cut in ("or", "and", "then", "but"):
+        if cut in window:
+            window = window[len(window) - window[::-1].index(cut) :]
+    for i, w in enumerate(window):
+        if w in _NEGATORS or w.endswith("n't") or (w == "need" and i > 0 and window[i - 1] == "no"):
+            return not any(x in _NEG_CANCEL for x in window[i + 1 :])
+    return False
+
+
+def recognise(text: str, profile: LocaleProfile) -> list[MessageMatch]:
+    """Every safety message in `text` under `profile`, strong and weak, one per sentence and kind."""
+    text = text.translate(_APOSTROPHES)  # same length: offsets stay valid
+    out: list[MessageMatch] = []
+    for s_start, s_end in sentences(text):
+        out.extend(_recognise_sentence(text[s_start:s_end], s_start, profile))
+    return out
+
+
+def _recognise_sentence(sentence: str, offset: int, profile: LocaleProfile) -> list[MessageMatch]:
+    mentions = _mentions(sentence, profile)
+    judged: list[tuple[_Mention, _Verdict]] = []
+    for m in mentions:
+        v = _judge(sentence, m)
+        if v.verb_at < 0 and judged:
+            # "Call 999 for an ambulance, or 111 if it is not urgent": 111 shares the earlier verb.
+            prev_m, prev_v = judged[-1]
+            gap = _words(sentence[prev_m.end : m.start])
+            if gap and gap[0] in {"or", "and"} and len(gap) <= 3 and prev_v.verb_at >= 0:
+                v = _Verdict(prev_v.actioned, prev_v.negated, prev_v.signpost, prev_v.verb_at)
+        judged.append((m, v))
+
+    best: dict[str, MessageMatch] = {}
+
+    def offer(kind: Kind, strength: Strength, service: str, reason: str = "") -> None:
+        cur = best.get(kind)
+        if cur is None or (cur.strength == "weak" and strength == "strong"):
+            best[kind] = MessageMatch(kind, strength, service, offset, offset + len(sentence), reason)
+
+    foreign_kinds = {m.service.kind for m, v in judged if m.foreign and v.actioned and not v.negated}
+    for m, v in judged:
+        svc = m.service
+        if v.negated:
+            continue
+        if not v.actioned:
+            if v.signpost and not m.foreign:
+                offer(svc.kind, "weak", svc.term, "it points to advice elsewhere instead of giving it")
+            continue
+        if m.foreign:
+            offer(svc.kind, "weak", svc.term, f"'{svc.term}' is a {svc.locale.upper()} service, not {profile.code.upper()}")
+            continue
+        if svc.needs_urgency and not _URGENCY.search(sentence):
+            offer("urgent_advice", "weak", svc.term, "it does not say to get help urgently")
+            continue
+        if svc.kind in foreign_kinds and not svc.is_number:
+            offer(svc.kind, "weak", svc.term, "the number given with it belongs to another country")
+            continue
+        offer(svc.kind, "strong", svc.term)
+    for kind, cue in _WEAK_CUES.items():
+        hit = cue.search(sentence)
+        if hit and kind not in best:
+            offer(kind, "weak", hit.group(0), "it says help is needed but not what to do or whom to call")
+    return list(best.values())
+
+
+# --------------------------------------------------------------------------- topics
+
+
+@dataclass
+class TopicScore:
+    pack: TopicPack
+    score: float
+    detected: bool
+    evidence: dict[str, int]  # trigger term -> hits
+
+
+def _count(term: str, text: str) -> int:
+    return len(_compiled(term).findall(text))
+
+
+def score_topics(
+    doc: Document,
+    packs: tuple[TopicPack, ...],
+    *,
+    title_factor: float = 3.0,
+    heading_factor: float = 2.0,
+    body_cap: int = 5,
+) -> list[TopicScore]:
+    """Score every topic on the title, headings and body; a passing mention stays under the threshold.
+
+    A trigger term in the title counts `title_factor` times its weight, in a heading `heading_factor`
+    times (once per heading, at most two), and in the body once per mention up to `body_cap`.
+    """
+    headings = [doc.block_text(b) for b in doc.blocks if b.kind == "heading"]
+    body = "\n".join(doc.block_text(b) for b in doc.blocks if b.kind != "heading")
+    title = doc.title.translate(_APOSTROPHES)
+    out = []
+    for pack in packs:
+        score = 0.0
+        evidence: dict[str, int] = {}
+        for trig in pack.triggers:
+            t_hits = 1 if _count(trig.term, title) else 0
+            h_hits = min(2, sum(1 for h in headings if _count(trig.term, h)))
+            b_hits = min(body_cap, _count(trig.term, body))
+            if t_hits or h_hits or b_hits:
+                evidence[trig.term] = t_hits + h_hits + b_hits
+            score += trig.weight * (title_factor * t_hits + heading_factor * h_hits + b_hits)
+        out.append(TopicScore(pack, round(score, 2), score >= pack.threshold, evidence))
+    return out
+
+
+# --------------------------------------------------------------------------- placement
+
+
+@dataclass
+class Place:
+    """Where a message was found: in the article body (a block) or in stripped boilerplate."""
+
+    where: Literal["body", "stripped"]
+    start: int
+    end: int
+    heading: str | None = None
+    block_kind: str | None = None
+    position: float = 0.0  # how far into the article text, 0..1
+    early: bool = False
+    help_section: bool = False
+
+    def describe(self) -> str:
+        if self.where == "stripped":
+            return "only in boilerplate removed from the article (site header, footer or promo)"
+        parts = [f"in the article body, {round(self.position * 100)}% of the way down"]
+        if self.heading:
+            parts.append(f"under the heading '{self.heading.rstrip('.')}'")
+        if self.block_kind == "callout":
+            parts.append("in a callout")
+        return ", ".join(parts)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "where": self.where,
+            "start": self.start,
+            "end": self.end,
+            "heading": self.heading,
+            "block_kind": self.block_kind,
+            "position": round(self.position, 2),
+            "early": self.early,
+            "help_section": self.help_section,
+        }
+
+
+@dataclass
+class Located:
+    match: MessageMatch
+    place: Place
+    excerpt: str
+
+
+DEFAULT_HELP_HEADINGS = (
+    "when to get help",
+    "when to get medical help",
+    "when to seek help",
+    "get help",
+    "urgent advice",
+    "immediate action required",
+    "when to call",
+    "call 999",
+    "call 911",
+    "call 000",
+    "go to a&e",
+    "emergency",
+    "get support",
+    "getting help",
+    "help and support",
+    "where to get help",
+)
+
+
+def _is_help_heading(heading: str, phrases: tuple[str, ...]) -> bool:
+    h = _norm_term(heading).rstrip(".")
+    return any(p in h for p in phrases)
+
+
+def locate_messages(
+    doc: Document, profile: LocaleProfile, *, early_fraction: float = 0.4
+) -> list[Located]:
+    """Recognise messages in the article body (block by block) and in stripped boilerplate."""
+    phrases = tuple(_norm_term(p) for p in (profile.help_headings or DEFAULT_HELP_HEADINGS))
+    headings = {b.section: doc.block_text(b) for b in doc.blocks if b.kind == "heading"}
+    total = max(1, len(doc.text))
+    out: list[Located] = []
+    for block in doc.blocks:
+        text = doc.block_text(block)
+        heading = headings.get(block.section) if block.kind != "heading" else text
+        in_help = block.kind == "callout" or bool(heading and _is_help_heading(heading, phrases))
+        for m in recognise(text, profile):
+            start, end = block.start + m.start, block.start + m.end
+            m.start, m.end = start, end
+            position = start / total
+            place = Place(
+                "body", start, end, heading, block.kind, position, position <= early_fraction, in_help
+            )
+            out.append(Located(m, place, doc.text[start:end]))
+    for i, chunk in enumerate(doc.stripped):
+        for m in recognise(chunk, profile):
+            out.append(Located(m, Place("stripped", i, i), chunk[m.start : m.end]))
+    return out
+
+
+def placement_ok(place: Place, allowed: tuple[str, ...]) -> bool:
+    """Whether a message in the body sits where the requirement asks (any of the allowed places)."""
+    if place.where != "body":
+        return False
+    for a in allowed:
+        if a in ("anywhere", "body"):
+            return True
+        if a == "early" and place.early:
+            return True
+        if a == "help_section" and place.help_section:
+            return True
+    return False
