@@ -57,8 +57,17 @@ class TermsConfig(Section):
 
 
 class SafetyConfig(Section):
-    rules_dir: str = str(DATA_DIR / "safety")
+    rules_dir: str = str(DATA_DIR / "safety")  # topic packs (one YAML file per topic)
+    locales: str = str(DATA_DIR / "safety" / "locales.yaml")  # each country's numbers and services
+    locale: Locale | None = None  # overrides the run's locale for safety messages
+    site_locales: dict[str, Locale] = Field(default_factory=dict)  # source glob -> locale
+    topics: list[str] = Field(default_factory=list)  # only these topics; empty: every pack
+    # A message outside the place its requirement asks for is `review` rather than `pass`.
     require_placement: bool = True
+    early_fraction: float = Field(default=0.4, gt=0, le=1)  # "early" = within this share of the text
+    title_factor: float = 3.0  # a trigger term in the title counts this many times its weight
+    heading_factor: float = 2.0  # ... in a heading (at most two headings)
+    body_cap: int = Field(default=5, ge=1)  # body mentions counted at most this many times
 
 
 class AccessibilityConfig(Section):
@@ -68,6 +77,19 @@ class AccessibilityConfig(Section):
 
 class CurrencyConfig(Section):
     max_age_years: float = 3.0  # PIF TICK: review at least every three years
+    today: str | None = None  # ISO date the dates are judged against; default: the day of the run
+
+    @field_validator("today")
+    @classmethod
+    def _iso_date(cls, v: str | None) -> str | None:
+        if v is not None:
+            import datetime as _dt
+
+            try:
+                _dt.date.fromisoformat(v)
+            except ValueError:
+                raise ValueError(f"{v!r} is not an ISO date (YYYY-MM-DD)") from None
+        return v
 
 
 class FetchConfig(Section):

@@ -1,3 +1,3 @@
 """Every rule module; importing this package registers all rules and checks."""
 
-from . import extraction, grammar, readability  # noqa: F401
+from . import currency, extraction, grammar, readability  # noqa: F401

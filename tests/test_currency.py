@@ -1,0 +1,115 @@
+"""CU: review dates read from the extractor's Document.dates or from labelled dates readers can see."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from pipeline.config import from_mapping
+from pipeline.model import Block, Document
+from pipeline.registry import CheckOutput
+from pipeline.rules.currency import content_currency, find_dates, parse_date
+
+from .conftest import make_context
+
+
+def _doc(text: str, *, dates: dict[str, str | None] | None = None, stripped: list[str] | None = None) -> Document:
+    return Document(
+        source="test:currency",
+        id="cu",
+        title="Gout",
+        text=text,
+        blocks=[Block("paragraph", 0, len(text))],
+        stripped=stripped or [],
+        dates=dates or {},
+    )
+
+
+def _run(doc: Document, **currency: object) -> dict[str, str]:
+    cfg = from_mapping({"currency": {"today": "2026-11-23", **currency}})
+    out = content_currency(doc, make_context(cfg))
+    assert isinstance(out, CheckOutput)
+    return {f.rule: f.outcome for f in out.findings}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("12 February 2025", date(2025, 2, 12)),
+        ("12th Feb 2025", date(2025, 2, 12)),
+        ("February 12, 2025", date(2025, 2, 12)),
+        ("2025-02-12", date(2025, 2, 12)),
+        ("2025-02-12T09:30:00+00:00", date(2025, 2, 12)),
+        ("12/02/2025", date(2025, 2, 12)),  # day first
+        ("Sept 2024", date(2024, 9, 1)),
+        ("31 February 2025", None),
+        ("soon", None),
+    ],
+)
+def test_parse_date(text: str, expected: date | None) -> None:
+    assert parse_date(text) == expected
+
+
+def test_month_only_next_review_runs_to_the_end_of_the_month() -> None:
+    assert parse_date("February 2028", end_of_month=True) == date(2028, 2, 29)
+
+
+def test_extracted_dates_come_first() -> None:
+    doc = _doc(
+        "Gout causes joint pain. Page last reviewed: 1 January 2010.",
+        dates={"reviewed": "2025-06-01", "next_review": None, "published": None},
+    )
+    found = find_dates(doc)
+    assert found["reviewed"].value == date(2025, 6, 1)
+    assert found["reviewed"].source == "extracted"
+
+
+def test_labelled_date_in_the_page_footer_is_read() -> None:
+    doc = _doc(
+        "Gout causes joint pain.",
+        stripped=["Share this page", "Page last reviewed: 3 March 2024 Next review due: 3 March 2027"],
+    )
+    found = find_dates(doc)
+    assert found["reviewed"].value == date(2024, 3, 3)
+    assert found["next_review"].value == date(2027, 3, 3)
+    assert found["reviewed"].source == "page furniture"
+
+
+def test_reviewer_name_is_not_a_date() -> None:
+    doc = _doc("Medically reviewed by Dr Samuel Okafor, consultant. Published 12 May 2024.")
+    found = find_dates(doc)
+    assert "reviewed" not in found
+    assert found["published"].value == date(2024, 5, 12)
+    assert _run(doc) == {"CU001": "fail"}
+
+
+def test_outcomes_for_recent_old_and_overdue_pages() -> None:
+    recent = _doc("Gout.", dates={"reviewed": "2025-02-12", "next_review": "2028-02-12"})
+    assert _run(recent) == {"CU001": "pass"}
+    old = _doc("Gout.", dates={"reviewed": "2019-03-04", "next_review": "2022-03-04"})
+    assert _run(old) == {"CU001": "pass", "CU002": "fail", "CU003": "fail"}
+    assert _run(old, max_age_years=10) == {"CU001": "pass", "CU003": "fail"}
+
+
+def test_next_review_passed_without_a_review_date() -> None:
+    doc = _doc("Gout. Next review due: 1 January 2024.")
+    assert _run(doc) == {"CU001": "fail", "CU003": "fail"}
+
+
+def test_metrics_record_dates_and_where_they_came_from() -> None:
+    doc = _doc("Gout.", dates={"reviewed": "2024-11-23"}, stripped=["Next review due: 23 November 2027"])
+    cfg = from_mapping({"currency": {"today": "2026-11-23"}})
+    out = content_currency(doc, make_context(cfg))
+    assert isinstance(out, CheckOutput)
+    m = out.metrics["currency"]
+    assert m["reviewed"] == "2024-11-23" and m["next_review"] == "2027-11-23"
+    assert m["sources"] == {"reviewed": "extracted", "next_review": "page furniture"}
+    assert m["age_years"] == pytest.approx(2.0, abs=0.01)
+
+
+def test_today_must_be_an_iso_date() -> None:
+    from pipeline.config import ConfigError
+
+    with pytest.raises(ConfigError, match="currency.today"):
+        from_mapping({"currency": {"today": "23/11/2026"}})
