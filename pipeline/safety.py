@@ -275,6 +275,12 @@ _QUANTITY_AFTER = re.compile(
     r"calls|cases|deaths|times|pages?|mg|ml|kg|test|strips|[a-z]+s\b(?!\s*(?:or|and|on|for|if|now|to)\b))",
     re.I,
 )
+_GENERIC_CONDITION = re.compile(
+    r"\b(in (an?|case of( an?)?|the event of an?) (medical |real |life-threatening )?emergenc(y|ies)|"
+    r"for (medical )?emergencies|if (it is|it's|this is) an emergency)\b",
+    re.I,
+)
+_OTHER_CONDITION = re.compile(r"\b(if|when|unless|while|after)\b", re.I)
 _WEAK_CUES: dict[Kind, re.Pattern[str]] = {
     "emergency_action": re.compile(
         r"\b(a (medical )?emergency|(get|seek|need|needs) (emergency|immediate|urgent) (medical )?"
@@ -306,9 +312,22 @@ class MessageMatch:
     start: int  # the sentence that carries the message
     end: int
     reason: str = ""  # why a weak match is weak
+    foreign_locale: str = ""  # set when the service belongs to another country
+    # "In an emergency, call 999": a real instruction, but it leaves readers to decide what counts
+    # as an emergency, so it cannot stand in for a topic's own "call 999 if you have these signs".
+    generic: bool = False
 
-    def excerpt(self, text: str) -> str:
-        return text[self.start : self.end]
+    mention_start: int = -1  # the service that carries it ("999")
+    mention_end: int = -1
+
+    def excerpt(self, text: str, limit: int = 200) -> str:
+        """The sentence, or for long run-on page furniture the words around the service."""
+        if self.end - self.start <= limit or self.mention_start < 0:
+            return text[self.start : self.end]
+        lo = max(self.start, self.mention_start - limit * 2 // 3)
+        hi = min(self.end, self.mention_end + limit // 3)
+        lo = text.find(" ", lo, self.mention_start) + 1 if lo > self.start else lo
+        return ("..." if lo > self.start else "") + text[lo:hi].strip() + ("..." if hi < self.end else "")
 
 
 def _term_pattern(term: str) -> re.Pattern[str]:
@@ -450,34 +469,46 @@ def _recognise_sentence(sentence: str, offset: int, profile: LocaleProfile) -> l
 
     best: dict[str, MessageMatch] = {}
 
-    def offer(kind: Kind, strength: Strength, service: str, reason: str = "") -> None:
+    def offer(
+        kind: Kind, strength: Strength, service: str, reason: str = "", foreign: str = "", at: tuple[int, int] = (-1, -1)
+    ) -> None:
         cur = best.get(kind)
         if cur is None or (cur.strength == "weak" and strength == "strong"):
-            best[kind] = MessageMatch(kind, strength, service, offset, offset + len(sentence), reason)
+            start, end = (offset + at[0], offset + at[1]) if at[0] >= 0 else (-1, -1)
+            best[kind] = MessageMatch(
+                kind, strength, service, offset, offset + len(sentence), reason, foreign, False, start, end
+            )
 
     foreign_kinds = {m.service.kind for m, v in judged if m.foreign and v.actioned and not v.negated}
     for m, v in judged:
-        svc = m.service
+        svc, at = m.service, (m.start, m.end)
         if v.negated:
             continue
         if not v.actioned:
             if v.signpost and not m.foreign:
-                offer(svc.kind, "weak", svc.term, "it points to advice elsewhere instead of giving it")
+                offer(svc.kind, "weak", svc.term, "it points to advice elsewhere instead of giving it", at=at)
             continue
         if m.foreign:
-            offer(svc.kind, "weak", svc.term, f"'{svc.term}' is a {svc.locale.upper()} service, not {profile.code.upper()}")
+            reason = f"'{svc.term}' is a {svc.locale.upper()} service, not {profile.code.upper()}"
+            offer(svc.kind, "weak", svc.term, reason, svc.locale, at=at)
             continue
         if svc.needs_urgency and not _URGENCY.search(sentence):
-            offer("urgent_advice", "weak", svc.term, "it does not say to get help urgently")
+            offer("urgent_advice", "weak", svc.term, "it does not say to get help urgently", at=at)
             continue
         if svc.kind in foreign_kinds and not svc.is_number:
-            offer(svc.kind, "weak", svc.term, "the number given with it belongs to another country")
+            offer(svc.kind, "weak", svc.term, "the number given with it belongs to another country", at=at)
             continue
-        offer(svc.kind, "strong", svc.term)
+        offer(svc.kind, "strong", svc.term, at=at)
     for kind, cue in _WEAK_CUES.items():
         hit = cue.search(sentence)
         if hit and kind not in best:
             offer(kind, "weak", hit.group(0), "it says help is needed but not what to do or whom to call")
+    if generic := _GENERIC_CONDITION.search(sentence):
+        # Page furniture runs on without full stops: look only near the phrase for another condition.
+        rest = sentence[max(0, generic.start() - 80) : generic.start()] + sentence[generic.end() :]
+        if not _OTHER_CONDITION.search(rest):
+            for found in best.values():
+                found.generic = True
     return list(best.values())
 
 
@@ -612,6 +643,8 @@ def locate_messages(
         in_help = block.kind == "callout" or bool(heading and _is_help_heading(heading, phrases))
         for m in recognise(text, profile):
             start, end = block.start + m.start, block.start + m.end
+            if m.mention_start >= 0:
+                m.mention_start, m.mention_end = block.start + m.mention_start, block.start + m.mention_end
             m.start, m.end = start, end
             position = start / total
             place = Place(
@@ -620,7 +653,7 @@ def locate_messages(
             out.append(Located(m, place, doc.text[start:end]))
     for i, chunk in enumerate(doc.stripped):
         for m in recognise(chunk, profile):
-            out.append(Located(m, Place("stripped", i, i), chunk[m.start : m.end]))
+            out.append(Located(m, Place("stripped", i, i), m.excerpt(chunk.translate(_APOSTROPHES), limit=100)))
     return out
 
 

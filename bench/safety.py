@@ -1,0 +1,110 @@
+"""Precision and recall of safety-message recognition on the labelled sentences in tests/data/.
+
+    .venv/bin/python bench/safety.py [--locales FILE] [--show-errors]
+
+A sentence contributes one item per message kind: a true positive when the matcher finds a kind the
+label lists, a false positive when it finds one the label does not, a false negative when it misses
+one. Only strong matches count; weak ones (urgency without an action, signposts, another country's
+number) must never be mistaken for the message. Also prints topic detection on the sample articles
+and the shared NHS pages, and the matcher's speed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from pipeline.config import from_mapping  # noqa: E402
+from pipeline.safety import KINDS, LocaleProfile, load_locales, load_packs, recognise, score_topics  # noqa: E402
+
+LABELLED = ROOT / "tests" / "data" / "safety_sentences.yaml"
+
+
+def load_labelled(path: Path = LABELLED) -> list[dict[str, Any]]:
+    return list(yaml.safe_load(path.read_text(encoding="utf-8"))["sentences"])
+
+
+def evaluate(sentences: list[dict[str, Any]], profiles: dict[str, LocaleProfile]) -> dict[str, Any]:
+    """Counts per kind and overall, and the sentences the matcher got wrong."""
+    counts: dict[str, Counter[str]] = {k: Counter() for k in (*KINDS, "all")}
+    errors = []
+    for item in sentences:
+        found = {m.kind for m in recognise(item["text"], profiles[item["locale"]]) if m.strength == "strong"}
+        wanted = set(item["kinds"])
+        for kind in KINDS:
+            outcome = (
+                "tp" if kind in found and kind in wanted
+                else "fp" if kind in found
+                else "fn" if kind in wanted
+                else "tn"
+            )
+            counts[kind][outcome] += 1
+            counts["all"][outcome] += 1
+        if found != wanted:
+            errors.append({"text": item["text"], "locale": item["locale"], "want": sorted(wanted), "got": sorted(found)})
+    scores = {}
+    for name, c in counts.items():
+        precision = c["tp"] / (c["tp"] + c["fp"]) if c["tp"] + c["fp"] else 1.0
+        recall = c["tp"] / (c["tp"] + c["fn"]) if c["tp"] + c["fn"] else 1.0
+        scores[name] = {"precision": precision, "recall": recall, **c}
+    return {"scores": scores, "errors": errors}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    cfg = from_mapping({})
+    parser.add_argument("--locales", default=cfg.safety.locales)
+    parser.add_argument("--rules-dir", default=cfg.safety.rules_dir)
+    parser.add_argument("--show-errors", action="store_true")
+    args = parser.parse_args()
+
+    profiles = load_locales(args.locales)
+    sentences = load_labelled()
+    positives = sum(1 for s in sentences if s["kinds"])
+    print(f"labelled sentences: {len(sentences)} ({positives} that count, {len(sentences) - positives} that must not)")
+    t0 = time.perf_counter()
+    result = evaluate(sentences, profiles)
+    elapsed = time.perf_counter() - t0
+    print(f"{'kind':<18}{'precision':>10}{'recall':>8}{'tp':>5}{'fp':>5}{'fn':>5}")
+    for kind, s in result["scores"].items():
+        print(f"{kind:<18}{s['precision']:>10.3f}{s['recall']:>8.3f}{s.get('tp', 0):>5}{s.get('fp', 0):>5}{s.get('fn', 0):>5}")
+    print(f"speed: {len(sentences) / elapsed:,.0f} sentences/s ({elapsed * 1000:.1f} ms for the set, cold caches)")
+    if args.show_errors or result["errors"]:
+        for e in result["errors"]:
+            print(f"  wrong [{e['locale']}] want {e['want']} got {e['got']}: {e['text']}")
+
+    print("\ntopic detection (score / threshold, detected topics only):")
+    packs = load_packs(args.rules_dir)
+    for path, doc in _documents():
+        t0 = time.perf_counter()
+        scores = score_topics(doc, packs)
+        ms = (time.perf_counter() - t0) * 1000
+        hits = [f"{s.pack.topic} {s.score:g}/{s.pack.threshold:g}" for s in scores if s.detected]
+        near = [f"{s.pack.topic} {s.score:g}/{s.pack.threshold:g}" for s in scores if not s.detected and s.score > 0]
+        print(f"  {path}: {', '.join(hits) or '-'}  (below threshold: {', '.join(near) or '-'}; {ms:.1f} ms)")
+
+
+def _documents() -> list[tuple[str, Any]]:
+    from pipeline.extract import RawPage, extract, from_text
+
+    docs = []
+    for path in sorted((ROOT / "samples" / "articles").glob("*.html")):
+        docs.append((str(path.relative_to(ROOT)), extract(RawPage(str(path), path.read_text(encoding="utf-8")))))
+    nhs = ROOT.parent / "shared" / "corpora" / "health-pages" / "nhs-choices-2016"
+    for path in sorted(nhs.glob("*.content")):
+        title = path.with_suffix(".title").read_text(encoding="utf-8").strip()
+        docs.append((f"shared/.../{path.name}", from_text(str(path), path.read_text(encoding="utf-8"), title=title)))
+    return docs
+
+
+if __name__ == "__main__":
+    main()
