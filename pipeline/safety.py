@@ -334,8 +334,9 @@ def _term_pattern(term: str) -> re.Pattern[str]:
     t = term.translate(_APOSTROPHES).strip()
     body = r"\s+".join(re.escape(part) for part in t.split())
     if _is_number(t):
-        # A service number stands alone: not inside a longer number, a price or a decimal.
-        return re.compile(rf"(?<![\d£$€.,/#-]){body}(?![\d,/]|\.\d)")
+        # A service number stands alone: not inside a longer number, a price, a decimal or a phone
+        # number written in groups ("0800 999 123").
+        return re.compile(rf"(?<![\d£$€.,/#-])(?<!\d\s){body}(?![\d,/]|\.\d|\s\d{{3}})")
     flags = 0 if (t.isupper() and len(t.replace("&", "")) <= 4) or t in {"SHOUT"} else re.I
     return re.compile(rf"(?<![\w&]){body}(?![\w&])", flags)
 
