@@ -71,8 +71,15 @@ class SafetyConfig(Section):
 
 
 class AccessibilityConfig(Section):
-    browser: bool = False
-    chromium: str = "/usr/bin/chromium"
+    browser: bool = False  # also run axe-core in headless Chromium (the --browser option)
+    chromium: str = "/usr/bin/chromium"  # Debian's chromium; never a downloaded browser
+    axe_script: str = str(Path(__file__).resolve().parents[1] / "node_modules" / "axe-core" / "axe.min.js")
+    axe_best_practice: bool = False  # also report axe's best-practice rules that no WCAG or ACT rule backs
+    link_text: str = str(Path(__file__).parent / "accessibility" / "data" / "link_text.yaml")
+    max_findings_per_rule: int = Field(default=50, ge=1)  # per article; the rest are counted, not listed
+    page_timeout: float = Field(default=30.0, gt=0)  # seconds to load one page and run axe on it
+    start_timeout: float = Field(default=60.0, gt=0)  # seconds to start Chromium
+    pages: int = Field(default=2, ge=1)  # articles audited at once in the shared browser
 
 
 class CurrencyConfig(Section):
