@@ -43,11 +43,15 @@ class GrammarConfig(Section):
     enabled: bool = True
     url: str | None = None  # an existing LanguageTool server; otherwise one is started
     language: str | None = None  # overrides the locale's language, e.g. "en-US"
-    picky: bool = False
-    parallel: int = 2
-    chunk_chars: int = 4000
+    picky: bool = False  # also report LanguageTool's style suggestions (GR003)
+    parallel: int = Field(default=2, ge=1)  # requests in flight to LanguageTool at once
+    chunk_chars: int = Field(default=4000, ge=200)  # paragraphs are grouped into requests of about this size
+    request_timeout: float = Field(default=120.0, gt=0)  # the first check after a start warms the server up
     extra_words: str = str(DATA_DIR / "medical_words.txt")
     medical_dictionary: str = "/usr/share/hunspell/en_med_glut.dic"
+    affix_file: str = "/usr/share/hunspell/en_US.aff"  # the affix rules en_med_glut.dic is written for
+    # Oxford -ize spelling is British too, but the NHS writes -ise: do not ask writers to change it.
+    disabled_rules: list[str] = Field(default_factory=lambda: ["OXFORD_SPELLING_Z_NOT_S"])
     start_timeout: float = 90.0
 
 
