@@ -3,6 +3,12 @@ ready-checked, reused, and always stopped — or an existing server given by URL
 
 language-tool-python's own launcher downloads a ZIP and may start a second Java process when the
 first is slow, so we own the process and give the client only the URL.
+
+The project's medical vocabulary is loaded into the server: a folder first on the classpath holds
+LanguageTool's spelling files (`spelling_custom.txt` for every variant, `spelling_en-GB.txt` and
+the others per variant) with our words appended, so they shadow the copies in language-en.jar.
+LanguageTool then neither flags medical words nor wastes time finding suggestions for them, and it
+suggests "methotrexate" for "methotrexat".
 """
 
 from __future__ import annotations
@@ -11,19 +17,31 @@ import atexit
 import contextlib
 import ctypes
 import os
+import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 import threading
 import time
 import urllib.error
 import urllib.request
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Literal
+
+from .vocabulary import MedicalVocabulary, VocabularyError, default_vocabulary
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_JARS = REPO_ROOT / ".cache" / "languagetool" / "current"
 _PR_SET_PDEATHSIG = 1
+SPELLING_RESOURCES = "org/languagetool/resource/en/hunspell"
+# Which of LanguageTool's spelling files gets which of our words (see MedicalVocabulary.split_by_locale).
+_ALL_VARIANTS = "spelling_custom.txt"
+_BRITISH_FILES = ("spelling_en-GB.txt", "spelling_en-AU.txt", "spelling_en-NZ.txt", "spelling_en-ZA.txt")
+_AMERICAN_FILES = ("spelling_en-US.txt",)
+_BOTH_FILES = ("spelling_en-CA.txt",)  # Canadian medical writing uses both spellings
 
 
 class LanguageToolUnavailable(RuntimeError):
@@ -48,6 +66,46 @@ def is_ready(url: str, timeout: float = 2.0) -> bool:
         return False
 
 
+def cache_dir() -> Path:
+    return Path(os.environ.get("HEALTH_AUDIT_CACHE", REPO_ROOT / ".cache"))
+
+
+def _jar_spelling_file(jars: Path, name: str) -> str:
+    """LanguageTool's own copy of a spelling file, so shadowing it loses none of its words."""
+    for jar in sorted(jars.glob("language-en-*.jar")):
+        with contextlib.suppress(KeyError, OSError, zipfile.BadZipFile), zipfile.ZipFile(jar) as zf:
+            return zf.read(f"{SPELLING_RESOURCES}/{name}").decode("utf-8")
+    return ""
+
+
+def vocabulary_classpath(vocabulary: MedicalVocabulary, jars: Path, root: Path | None = None) -> Path:
+    """A classpath folder whose spelling files add `vocabulary` to LanguageTool's own.
+
+    Written once per vocabulary and LanguageTool version, atomically, so concurrent runs share it."""
+    version = "-".join(sorted(p.stem for p in jars.glob("language-en-*.jar"))) or "unknown"
+    final = (root or cache_dir()) / "languagetool-vocabulary" / f"{version}-{vocabulary.fingerprint}"
+    if (final / SPELLING_RESOURCES / _ALL_VARIANTS).is_file():
+        return final
+    neutral, british, american = vocabulary.split_by_locale()
+    ours = {_ALL_VARIANTS: neutral}
+    ours.update({name: british for name in _BRITISH_FILES})
+    ours.update({name: american for name in _AMERICAN_FILES})
+    ours.update({name: british + american for name in _BOTH_FILES})
+    final.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{final.name}-", dir=final.parent))
+    folder = staging / SPELLING_RESOURCES
+    folder.mkdir(parents=True)
+    for name, words in ours.items():
+        own = _jar_spelling_file(jars, name).rstrip("\n")
+        header = "# health-audit medical vocabulary (pipeline/vocabulary.py), after LanguageTool's own lines"
+        (folder / name).write_text("\n".join([own, header, *words, ""]), encoding="utf-8")
+    try:
+        staging.rename(final)
+    except OSError:  # another process wrote the same folder first
+        shutil.rmtree(staging, ignore_errors=True)
+    return final
+
+
 def _die_with_parent() -> None:
     # Linux: the kernel sends SIGTERM to Java if our process dies, even by SIGKILL.
     with contextlib.suppress(Exception):
@@ -66,7 +124,10 @@ class LanguageToolServer:
         start_timeout: float = 90.0,
         extra_classpath: list[Path] | None = None,
         log_path: Path | None = None,
+        vocabulary: MedicalVocabulary | Literal[False] | None = None,
     ) -> None:
+        """`vocabulary`: the medical words to load (None: the project's default vocabulary;
+        False: LanguageTool's own dictionary only)."""
         self.jars = jars or jars_dir()
         self.port = port or free_port()
         self.heap = heap
@@ -74,6 +135,7 @@ class LanguageToolServer:
         self.extra_classpath = extra_classpath or []
         self.log_path = log_path or (REPO_ROOT / ".cache" / f"languagetool-{self.port}.log")
         self.process: subprocess.Popen[bytes] | None = None
+        self.vocabulary = vocabulary
         self.started_seconds: float | None = None
         self.restarts = 0
 
@@ -91,7 +153,14 @@ class LanguageToolServer:
                 f"LanguageTool jars not found in {self.jars}; run scripts/bootstrap.sh "
                 "(or set HEALTH_AUDIT_LT_JARS, or give an existing server with LANGUAGETOOL_URL)"
             )
-        classpath = os.pathsep.join([*(str(p) for p in self.extra_classpath), str(self.jars / "*")])
+        first = [*self.extra_classpath]
+        if self.vocabulary is not False:
+            try:
+                vocabulary = self.vocabulary or default_vocabulary()
+                first.insert(0, vocabulary_classpath(vocabulary, self.jars))
+            except (VocabularyError, OSError) as err:
+                raise LanguageToolUnavailable(f"the medical vocabulary could not be loaded: {err}") from err
+        classpath = os.pathsep.join([*(str(p) for p in first), str(self.jars / "*")])
         return [
             "java",
             "-Xms256m",
@@ -162,6 +231,21 @@ class LanguageToolServer:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(proc.pid, signal.SIGKILL)
             proc.wait(timeout=5)
+
+    def memory(self) -> dict[str, int]:
+        """Resident memory of the Java process in bytes: now (rss) and its peak (peak_rss)."""
+        out: dict[str, int] = {}
+        if not self.alive() or self.pid is None:
+            return out
+        try:
+            status = Path(f"/proc/{self.pid}/status").read_text()
+        except OSError:
+            return out
+        for line in status.splitlines():
+            key, _, value = line.partition(":")
+            if key in ("VmRSS", "VmHWM"):
+                out["rss" if key == "VmRSS" else "peak_rss"] = int(value.split()[0]) * 1024
+        return out
 
     def log_tail(self, lines: int = 15) -> str:
         try:
