@@ -1,41 +1,58 @@
-"""GR: grammar and spelling from a real LanguageTool server."""
+"""GR: grammar and spelling from a real LanguageTool server, fluent in medical words.
+
+Only prose is checked: reference lists and citations are left out, and URLs, e-mail addresses,
+phone numbers and code inside a paragraph are sent as markup LanguageTool skips. Medical words
+are known to the server (see pipeline/languagetool.py); a spelling match on a word of the
+project's medical vocabulary is dropped here too, for servers given by URL that do not load it.
+"""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
 from ..context import CheckContext
-from ..languagetool import LanguageToolUnavailable
-from ..model import Document, Finding
+from ..grammar_service import Match, Paragraph
+from ..model import Block, Document, Finding
 from ..registry import CheckOutput, check, finding, rule
+from ..vocabulary import MedicalVocabulary, vocabulary_for
 
 GRAMMAR = rule(
     "GR001",
     "grammar.grammar-error",
-    "LanguageTool found a grammar error.",
+    "LanguageTool found a grammar error, a confused word or a punctuation error.",
     level="warning",
     why="Grammar errors make health advice harder to follow and cost the reader's trust.",
-    guideline="NHS content style guide: plain, correct English.",
+    guideline="NHS digital service manual, content style guide: plain, correct English.",
     fail="This are a mistake.",
     passing="This is correct.",
+    tags=("nhs:content-style-guide",),
 )
 SPELLING = rule(
     "GR002",
     "grammar.spelling-error",
-    "LanguageTool found a word that is not in its dictionary nor in the medical vocabulary.",
+    "A word is neither in LanguageTool's dictionary for the locale nor in the medical vocabulary.",
     level="warning",
-    why="A misspelt drug or condition name can send a patient to the wrong information.",
-    guideline="NHS content style guide: spell medicines and conditions as the BNF and NHS do.",
+    why="A misspelt drug or condition name can send a patient to the wrong information, and an "
+    "American spelling in a UK article reads as a mistake.",
+    guideline="NHS digital service manual, content style guide: spell medicines and conditions as "
+    "the BNF and the NHS website do.",
     fail="Take paracetmol for the pain.",
     passing="Take paracetamol for the pain.",
+    tags=("nhs:content-style-guide",),
 )
 STYLE = rule(
     "GR003",
     "grammar.style",
-    "LanguageTool's style suggestions (only with picky mode).",
+    "LanguageTool's style suggestions: redundancy, wordiness, passive voice (only in picky mode).",
     level="note",
     why="Wordy or awkward phrasing slows readers down.",
-    guideline="LanguageTool style rules.",
-    fail="In order to get better, rest.",
-    passing="To get better, rest.",
+    guideline="LanguageTool's style rules (picky level); NHS content style guide: be concise.",
+    fail="The reason why you feel tired is the infection.",
+    passing="You feel tired because of the infection.",
+    tags=("nhs:content-style-guide",),
     enabled=False,
 )
 NOT_CHECKED = rule(
@@ -49,38 +66,223 @@ NOT_CHECKED = rule(
     passing="LanguageTool answered for every paragraph.",
 )
 
-_STYLE_CATEGORIES = {"STYLE", "REDUNDANCY", "PLAIN_ENGLISH", "WORDINESS", "TYPOGRAPHY"}
+# --- what LanguageTool's categories mean for us --------------------------------------------------
+
+_STYLE_CATEGORIES = frozenset(
+    {"STYLE", "REDUNDANCY", "PLAIN_ENGLISH", "WORDINESS", "TYPOGRAPHY", "REPETITIONS_STYLE",
+     "CREATIVE_WRITING", "TEXT_ANALYSIS", "BRE_STYLE_OXFORD_SPELLING"}
+)
+_STYLE_ISSUES = frozenset({"style", "typographical", "whitespace", "register", "locale-violation"})
+# Rules of the spell checker itself: only these are answered by the medical vocabulary.
+_SPELLER_RULES = ("MORFOLOGIK_RULE", "HUNSPELL_RULE", "HUNSPELL_NO_SUGGEST_RULE")
+# NHS style starts bullets with a small letter when they continue the sentence that leads in.
+_LIST_CASE_RULES = frozenset({"UPPERCASE_SENTENCE_START"})
 
 
-def _code_for(category: str, issue_type: str) -> str:
-    if category == "TYPOS" or issue_type == "misspelling":
+def is_speller_match(m: Match) -> bool:
+    return m.rule_id.startswith(_SPELLER_RULES)
+
+
+def code_for(m: Match) -> str:
+    if is_speller_match(m) or (m.category == "TYPOS" and m.issue_type == "misspelling"):
         return SPELLING.code
-    if category in _STYLE_CATEGORIES or issue_type == "style":
+    if m.category in _STYLE_CATEGORIES or m.issue_type in _STYLE_ISSUES:
         return STYLE.code
     return GRAMMAR.code
+
+
+# --- what is prose ----------------------------------------------------------------------------
+
+_REFERENCE_HEADING = re.compile(
+    r"^\s*(references?|sources?|bibliography|citations?|further reading|footnotes|works cited|"
+    r"notes and references)\b",
+    re.I,
+)
+_CITATION = re.compile(
+    r"\bdoi:\s*10\.|\b10\.\d{4,9}/\S|\bPMID:?\s*\d|\bPMCID\b|\bISBN[-: ]|\bet al\.?,?\s*\(?(?:19|20)\d\d"
+    r"|\b(?:19|20)\d\d;\s*\d+\s*\(\d+\)\s*:\s*\d+|\b(?:Accessed|Retrieved)\s+(?:on\s+)?\d",
+    re.I,
+)
+# Each non-prose pattern and what LanguageTool should read it as, so the sentence still parses.
+_SKIP_PATTERNS: tuple[tuple[str, re.Pattern[str], str], ...] = (
+    ("url", re.compile(r"\b(?:https?://|www\.)[^\s<>\"']+[^\s<>\"'.,;:!?)\]]", re.I), "Example"),
+    ("email", re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b"), "Example"),
+    (
+        "url",
+        re.compile(r"\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:uk|com|org|net|gov|nhs|scot|wales|ie|au|io|info)"
+                   r"(?:/[^\s<>\"']*[^\s<>\"'.,;:!?)\]])?(?![\w.@-]*\w)", re.I),
+        "Example",
+    ),
+    # Phone numbers: 8 or more digits with spaces, dots, dashes or brackets (not 999 or 111).
+    ("phone", re.compile(r"(?<![\w/])\+?\(?\d[\d ().-]{6,}\d(?![\w/])"), "0123"),
+    ("code", re.compile(r"`[^`\n]+`"), "Example"),
+    ("code", re.compile(r"\b[A-Za-z]\w*_\w+\b|\b[A-Za-z_][\w.]*\(\)"), "Example"),
+)
+_CODE_TAGS = ("code", "pre", "kbd", "samp")
+
+
+@dataclass
+class ProsePlan:
+    """The blocks to check as paragraphs, and what was left out."""
+
+    blocks: list[Block] = field(default_factory=list)
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    skipped_blocks: int = 0
+    skipped_spans: dict[str, int] = field(default_factory=dict)
+
+
+def _phone_like(text: str) -> bool:
+    return sum(ch.isdigit() for ch in text) >= 8
+
+
+def skip_spans(text: str, code_snippets: tuple[str, ...] = ()) -> list[tuple[int, int, str, str]]:
+    """Non-prose spans of a paragraph: (start, end, kind, what LanguageTool reads instead)."""
+    spans: list[tuple[int, int, str, str]] = []
+    for kind, pattern, interpret_as in _SKIP_PATTERNS:
+        for m in pattern.finditer(text):
+            if kind == "phone" and not _phone_like(m.group()):
+                continue
+            spans.append((m.start(), m.end(), kind, interpret_as))
+    for snippet in code_snippets:
+        start = text.find(snippet)
+        while start >= 0:
+            spans.append((start, start + len(snippet), "code", "Example"))
+            start = text.find(snippet, start + len(snippet))
+    spans.sort()
+    merged: list[tuple[int, int, str, str]] = []
+    for span in spans:  # the first and longest of overlapping spans wins
+        if merged and span[0] < merged[-1][1]:
+            if span[1] > merged[-1][1] and span[0] == merged[-1][0]:
+                merged[-1] = span
+            continue
+        merged.append(span)
+    return merged
+
+
+def code_snippets(doc: Document) -> tuple[str, ...]:
+    """Text of code elements in the article's markup, to skip where it appears in a paragraph."""
+    html = doc.html or ""
+    if not any(f"<{tag}" in html for tag in _CODE_TAGS):
+        return ()
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(html, "lxml")
+    found = {" ".join(el.get_text(" ").split()) for el in soup.find_all(_CODE_TAGS)}
+    return tuple(sorted((s for s in found if s), key=len, reverse=True))
+
+
+def reference_blocks(doc: Document) -> set[int]:
+    """Indexes of blocks in a references / sources section, or that read as a citation."""
+    skipped: set[int] = set()
+    in_refs_level: int | None = None
+    for i, block in enumerate(doc.blocks):
+        text = doc.block_text(block)
+        if block.kind == "heading":
+            level = block.level or 1
+            if in_refs_level is not None and level <= in_refs_level:
+                in_refs_level = None
+            if _REFERENCE_HEADING.match(text):
+                in_refs_level = level
+                continue  # the heading itself is prose
+        if in_refs_level is not None or (block.kind != "heading" and _CITATION.search(text)):
+            skipped.add(i)
+    return skipped
+
+
+def prose_plan(doc: Document) -> ProsePlan:
+    plan = ProsePlan()
+    refs = reference_blocks(doc)
+    snippets = code_snippets(doc)
+    for i, block in enumerate(doc.blocks):
+        if i in refs:
+            plan.skipped_blocks += 1
+            continue
+        text = doc.block_text(block)
+        spans = skip_spans(text, snippets)
+        for _, _, kind, _ in spans:
+            plan.skipped_spans[kind] = plan.skipped_spans.get(kind, 0) + 1
+        plan.blocks.append(block)
+        plan.paragraphs.append(Paragraph(text, tuple((s, e, interpret) for s, e, _, interpret in spans)))
+    return plan
+
+
+# --- the check ----------------------------------------------------------------------------------
+
+
+def _drop_reason(m: Match, block: Block, word: str, vocabulary: MedicalVocabulary | None, language: str) -> str | None:
+    """Why a match is dropped, or None to keep it."""
+    if is_speller_match(m) and vocabulary is not None and vocabulary.accepts(word, language):
+        return "medical_words"
+    if m.rule_id in _LIST_CASE_RULES and m.offset == 0 and block.kind in ("list_item", "table_cell"):
+        return "list_item_case"
+    return None
+
+
+def _findings(
+    doc: Document, plan: ProsePlan, results: list[tuple[Match, ...] | None], vocabulary: MedicalVocabulary | None,
+    language: str, dropped: dict[str, int],
+) -> Iterator[Finding]:
+    for block, para, matches in zip(plan.blocks, plan.paragraphs, results, strict=True):
+        for m in matches or ():
+            word = para.text[m.offset : m.offset + m.length]
+            reason = _drop_reason(m, block, word, vocabulary, language)
+            if reason is not None:
+                dropped[reason] = dropped.get(reason, 0) + 1
+                continue
+            code = code_for(m)
+            message = m.message
+            if code == SPELLING.code and word:
+                message = f"'{word}' may be misspelt: {m.message}"
+            start = block.start + m.offset
+            data: dict[str, Any] = {
+                "languagetool_rule": m.rule_id,
+                "category": m.category,
+                "issue_type": m.issue_type,
+                "replacements": list(m.replacements),
+            }
+            yield finding(
+                code,
+                message,
+                span=(start, start + m.length),
+                text=doc.text,
+                suggestion=", ".join(r for r in m.replacements if r) or None,
+                data=data,
+            )
 
 
 @check("grammar.languagetool", "GR001", "GR002", "GR003", "GR900")
 def languagetool_matches(doc: Document, ctx: CheckContext) -> CheckOutput:
     if ctx.grammar is None:
         reason = ctx.grammar_unavailable or "LanguageTool is not configured"
-        return CheckOutput([finding(NOT_CHECKED, f"Grammar not checked: {reason}.")])
-    findings: list[Finding] = []
-    try:
-        for block in doc.blocks:
-            base = block.start
-            for m in ctx.grammar.check(doc.block_text(block)):
-                start = base + m.offset
-                findings.append(
-                    finding(
-                        _code_for(m.category, m.issue_type),
-                        m.message,
-                        span=(start, start + m.length),
-                        text=doc.text,
-                        suggestion=", ".join(m.replacements) or None,
-                        data={"languagetool_rule": m.rule_id, "category": m.category},
-                    )
-                )
-    except LanguageToolUnavailable as err:
-        return CheckOutput([finding(NOT_CHECKED, f"Grammar not checked: {err}.")])
-    return CheckOutput(findings)
+        return CheckOutput([finding(NOT_CHECKED, f"Grammar not checked: {reason}.", data={"reason": reason})])
+    cfg = ctx.config.grammar
+    language = ctx.grammar.language
+    # A broken vocabulary file fails the check (an EX003 error naming the file), never silently.
+    vocabulary = vocabulary_for(ctx.config)
+    plan = prose_plan(doc)
+    result = ctx.grammar.check_paragraphs(
+        plan.paragraphs, chunk_chars=cfg.chunk_chars, disabled_rules=cfg.disabled_rules
+    )
+    dropped: dict[str, int] = {}
+    findings = list(_findings(doc, plan, result.matches, vocabulary, language, dropped))
+    metrics: dict[str, Any] = {
+        "language": language,
+        "paragraphs": len(plan.paragraphs),
+        "from_cache": result.from_cache,
+        "not_checked": result.unchecked,
+        "skipped_blocks": plan.skipped_blocks,
+        "skipped_spans": plan.skipped_spans,
+        "dropped_matches": dropped,
+    }
+    if result.events:
+        metrics["server_events"] = result.events
+    if result.error is not None:
+        n, total = result.unchecked, len(plan.paragraphs)
+        findings.append(
+            finding(
+                NOT_CHECKED,
+                f"Grammar not checked in {n} of {total} paragraphs: {result.error}.",
+                data={"reason": result.error, "paragraphs_not_checked": n, "paragraphs": total},
+            )
+        )
+    return CheckOutput(findings, metrics={"grammar": metrics})
