@@ -69,9 +69,7 @@ class SafetyConfig(Section):
     # A message outside the place its requirement asks for is `review` rather than `pass`.
     require_placement: bool = True
     early_fraction: float = Field(default=0.4, gt=0, le=1)  # "early" = within this share of the text
-    title_factor: float = 3.0  # a trigger term in the title counts this many times its weight
-    heading_factor: float = 2.0  # ... in a heading (at most two headings)
-    body_cap: int = Field(default=5, ge=1)  # body mentions counted at most this many times
+    body_cap: int = Field(default=5, ge=1)  # body mentions of one trigger term counted at most this often
 
 
 class AccessibilityConfig(Section):

@@ -48,13 +48,16 @@ class SafetyDataError(Exception):
 
 @dataclass(frozen=True)
 class Service:
-    """One way to reach help in one country: a number ("999"), a name ("Samaritans"), a place ("A&E")."""
+    """One way to reach help in one country: a number ("999"), a name ("Samaritans"), a place ("A&E"),
+    or a whole phrase that carries its own verb ("call an ambulance")."""
 
     kind: Kind
     term: str
     locale: str
     needs_urgency: bool = False  # "see a GP" is routine; "see a GP urgently" is urgent advice
     is_number: bool = False
+    is_phrase: bool = False
+    topics: tuple[str, ...] = ()  # only for these topics (Poison Control for overdoses); empty: all
 
 
 @dataclass(frozen=True)
@@ -62,11 +65,18 @@ class LocaleProfile:
     code: str
     name: str
     services: tuple[Service, ...]
-    foreign: tuple[Service, ...]  # other countries' services this locale does not share
+    foreign: tuple[Service, ...]  # other countries' numbers and named services this one does not share
     help_headings: tuple[str, ...] = ()
+    verbs: frozenset[str] = frozenset()
+    suggest: tuple[tuple[str, str], ...] = ()  # placeholder -> text, for suggestions
 
     def services_of(self, kind: str) -> list[Service]:
         return [s for s in self.services if s.kind == kind]
+
+    def fill(self, template: str) -> str:
+        """A topic's suggestion with {emergency_number} and friends filled in for this country."""
+        values = dict(self.suggest)
+        return re.sub(r"\{(\w+)\}", lambda m: values.get(m.group(1), m.group(0)), template)
 
 
 @dataclass(frozen=True)
@@ -80,19 +90,21 @@ class Requirement:
     id: str
     kind: Kind
     severity: str
-    placement: tuple[str, ...]
+    placement: tuple[str, ...]  # any of these places will do
     why: str
+    suggestion: str = ""
 
 
 @dataclass(frozen=True)
 class TopicPack:
     topic: str
     title: str
-    guideline: str
+    guideline: str  # name and address of the guideline the requirements come from
     tags: tuple[str, ...]
-    triggers: tuple[Trigger, ...]
+    triggers: dict[str, tuple[Trigger, ...]]  # title / headings / body -> weighted terms
     threshold: float
     requires: tuple[Requirement, ...]
+    exclude: tuple[str, ...] = ()
     source: str = ""
 
 
@@ -118,73 +130,125 @@ def _read_yaml(path: Path) -> Any:
 
 
 def _is_number(term: str) -> bool:
-    return bool(re.fullmatch(r"[\d ]+", term.strip()))
+    return bool(re.fullmatch(r"[\d ()+-]+", term.strip())) and any(c.isdigit() for c in term)
 
 
-def _service_entries(locale: dict[str, Any], code: str) -> list[Service]:
-    out: list[Service] = []
+def _digits(text: str) -> str:
+    return re.sub(r"\D", "", text)
+
+
+def _shared_numbers(locale: dict[str, Any]) -> set[tuple[str, str]]:
+    """(kind, digits) of numbers that another kind also lists and marks primary.
+
+    UK 111 is NHS 111 (urgent advice, primary) and also its mental health option (crisis
+    support): "call 111" alone is urgent advice; it is crisis support only where the sentence
+    names the option ("call 111 and choose the mental health option"), which the phrases carry.
+    """
+    primary: dict[str, set[str]] = {}
+    listed: dict[str, set[str]] = {}
     for kind in KINDS:
-        for entry in locale.get(kind, []) or []:
-            item = {"term": entry} if isinstance(entry, str) else entry
-            for term in [item["term"], *item.get("aliases", [])]:
-                out.append(
-                    Service(
-                        kind=kind,
-                        term=term,
-                        locale=code,
-                        needs_urgency=bool(item.get("needs_urgency", False)),
-                        is_number=_is_number(term),
-                    )
-                )
+        for entry in (locale.get(kind) or {}).get("numbers", []):
+            d = _digits(entry["number"])
+            listed.setdefault(d, set()).add(kind)
+            if entry.get("primary"):
+                primary.setdefault(d, set()).add(kind)
+    return {
+        (kind, d)
+        for d, kinds in listed.items()
+        if len(kinds) > 1 and primary.get(d)
+        for kind in kinds - primary[d]
+    }
+
+
+def _services(locale: dict[str, Any], code: str) -> list[Service]:
+    out: list[Service] = []
+    shared = _shared_numbers(locale)
+    for kind in KINDS:
+        section = locale.get(kind) or {}
+        for entry in section.get("numbers", []):
+            if (kind, _digits(entry["number"])) in shared:
+                continue
+            topics = tuple(entry.get("topics", []))
+            for number in [entry["number"], *entry.get("variants", [])]:
+                out.append(Service(kind, number, code, is_number=True, topics=topics))
+        for term in [*section.get("places", []), *section.get("services", [])]:
+            out.append(Service(kind, term, code, is_number=_is_number(term)))
+        for term in section.get("when_urgent", []):
+            out.append(Service(kind, term, code, needs_urgency=True))
+        for phrase in section.get("phrases", []):
+            out.append(Service(kind, phrase, code, is_phrase=True))
     return out
+
+
+def _is_national(service: Service) -> bool:
+    """Numbers and proper names belong to a country; "your doctor" or "ambulance" do not."""
+    return not service.needs_urgency and (service.is_number or (not service.is_phrase and service.term != service.term.lower()))
 
 
 @lru_cache(maxsize=8)
 def load_locales(path: str) -> dict[str, LocaleProfile]:
-    """Every locale profile in the locales file, each knowing the services of the others."""
+    """Every locale profile in the locales file, each knowing the other countries' services."""
     p = Path(path)
     data = _read_yaml(p)
-    _validate(data, "safety-locales.schema.json", p)
+    _validate(data, "safety_locales.schema.json", p)
     raw = data["locales"]
-    own = {code: _service_entries(loc, code) for code, loc in raw.items()}
+    own = {code: _services(loc, code) for code, loc in raw.items()}
     profiles: dict[str, LocaleProfile] = {}
     for code, loc in raw.items():
         mine = {_norm_term(s.term) for s in own[code]}
-        foreign: dict[tuple[str, str], Service] = {}
+        foreign: dict[str, Service] = {}
         for other, services in own.items():
             for s in services:
-                if other != code and _norm_term(s.term) not in mine and not s.needs_urgency:
-                    foreign.setdefault((s.kind, _norm_term(s.term)), s)
+                if other != code and _is_national(s) and _norm_term(s.term) not in mine:
+                    foreign.setdefault(_norm_term(s.term), s)
+        suggest = {k: str(v) for kind in KINDS for k, v in ((loc.get(kind) or {}).get("suggest") or {}).items()}
         profiles[code] = LocaleProfile(
             code=code,
             name=loc.get("name", code),
             services=tuple(own[code]),
             foreign=tuple(foreign.values()),
-            help_headings=tuple(loc.get("help_headings", []) or data.get("help_headings", []) or ()),
+            help_headings=tuple(loc.get("help_headings", [])),
+            verbs=frozenset(v.split()[0].lower() for v in loc.get("verbs", [])),
+            suggest=tuple(sorted(suggest.items())),
         )
     return profiles
 
 
+def _tags(guideline: dict[str, Any], related: list[dict[str, Any]]) -> tuple[str, ...]:
+    """Tags such as "nice:ng51" from the addresses of NICE guidance the pack cites."""
+    tags = []
+    for ref in [guideline, *related]:
+        if m := re.search(r"nice\.org\.uk/guidance/([a-z]+\d+)", ref.get("url", ""), re.I):
+            tags.append(f"nice:{m.group(1).lower()}")
+    return tuple(dict.fromkeys(tags))
+
+
 def _pack(data: dict[str, Any], source: str) -> TopicPack:
-    triggers = tuple(Trigger(t["term"], float(t.get("weight", 1))) for t in data["triggers"]["terms"])
+    trig = data["triggers"]
+    guideline = data["guideline"]
     requires = tuple(
         Requirement(
             id=r["id"],
             kind=r["kind"],
-            severity=r.get("severity", "error"),
-            placement=tuple(r["placement"]) if isinstance(r.get("placement"), list) else (r.get("placement") or "body",),
-            why=r.get("why", ""),
+            severity=r["severity"],
+            placement=tuple(r["placement"]) if isinstance(r["placement"], list) else (r["placement"],),
+            why=r["why"],
+            suggestion=r.get("suggestion", ""),
         )
         for r in data["requires"]
     )
     return TopicPack(
         topic=data["topic"],
-        title=data.get("title", data["topic"]),
-        guideline=data.get("guideline", ""),
-        tags=tuple(data.get("tags", [])),
-        triggers=triggers,
-        threshold=float(data["triggers"].get("threshold", 1)),
+        title=data["title"],
+        guideline=f"{guideline['name']} ({guideline['url']})",
+        tags=_tags(guideline, data.get("related", [])),
+        triggers={
+            zone: tuple(Trigger(t["term"], float(t["weight"])) for t in trig.get(zone, []))
+            for zone in ("title", "headings", "body")
+        },
+        threshold=float(trig["threshold"]),
         requires=requires,
+        exclude=tuple(trig.get("exclude", [])),
         source=source,
     )
 
@@ -200,7 +264,9 @@ def load_packs(rules_dir: str) -> tuple[TopicPack, ...]:
         if path.name == "locales.yaml":
             continue
         data = _read_yaml(path)
-        _validate(data, "safety-topic.schema.json", path)
+        _validate(data, "safety_topic.schema.json", path)
+        if data["topic"] != path.stem:
+            raise SafetyDataError(f"{path}: topic {data['topic']!r} must match the file name")
         packs.append(_pack(data, path.name))
     return tuple(sorted(packs, key=lambda p: p.topic))
 
@@ -272,7 +338,8 @@ _URGENCY = re.compile(
 # Count nouns after a number mean it is a quantity, not a service number ("999 words").
 _QUANTITY_AFTER = re.compile(
     r"\s*(%|per ?cent|words?|people|patients|pounds|dollars|euros|years?|months?|days?|hours?|minutes?|"
-    r"calls|cases|deaths|times|pages?|mg|ml|kg|test|strips|[a-z]+s\b(?!\s*(?:or|and|on|for|if|now|to)\b))",
+    r"calls|cases|deaths|times|pages?|points|mg|ml|kg|test|strips|items|units|steps|residents|members|"
+    r"children|adults|babies|men|women|beds|staff|visits|admissions)\b",
     re.I,
 )
 _GENERIC_CONDITION = re.compile(
@@ -319,6 +386,7 @@ class MessageMatch:
 
     mention_start: int = -1  # the service that carries it ("999")
     mention_end: int = -1
+    topics: tuple[str, ...] = ()  # counts only for these topics; empty: for every topic
 
     def excerpt(self, text: str, limit: int = 200) -> str:
         """The sentence, or for long run-on page furniture the words around the service."""
@@ -341,9 +409,15 @@ def _term_pattern(term: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w&]){body}(?![\w&])", flags)
 
 
-@lru_cache(maxsize=512)
+@lru_cache(maxsize=2048)
 def _compiled(term: str) -> re.Pattern[str]:
     return _term_pattern(term)
+
+
+@lru_cache(maxsize=2048)
+def _anchor(term: str) -> str:
+    """A lower-case piece every match of the term contains: a cheap test before the regex."""
+    return max(_norm_term(term).split(), key=len)
 
 
 @dataclass
@@ -356,21 +430,25 @@ class _Mention:
 
 def _mentions(sentence: str, profile: LocaleProfile) -> list[_Mention]:
     found: list[_Mention] = []
+    lower = sentence.lower()
     for foreign, services in ((False, profile.services), (True, profile.foreign)):
         for s in services:
+            if _anchor(s.term) not in lower:
+                continue
             for hit in _compiled(s.term).finditer(sentence):
                 end = hit.end()
                 if s.is_number and _QUANTITY_AFTER.match(sentence, end) and not _is_phone_tail(sentence, end):
                     continue
                 found.append(_Mention(s, hit.start(), end, foreign))
-    # Longest mention wins where two overlap ("111 online" over "111").
-    found.sort(key=lambda x: (x.start, -(x.end - x.start)))
+    # Of two overlapping mentions of one kind the longer wins ("call 111" over "111"); kinds may
+    # overlap ("call 111 and select the mental health option" is urgent advice and crisis support).
+    found.sort(key=lambda x: (-(x.end - x.start), x.start))
     kept: list[_Mention] = []
     for m in found:
-        if kept and m.start < kept[-1].end:
+        if any(k.service.kind == m.service.kind and m.start < k.end and k.start < m.end for k in kept):
             continue
         kept.append(m)
-    return kept
+    return sorted(kept, key=lambda x: (x.start, x.end))
 
 
 def _is_phone_tail(sentence: str, pos: int) -> bool:
@@ -390,16 +468,18 @@ def _clause_start(sentence: str, pos: int) -> int:
     return starts[-1] if starts else 0
 
 
-def _judge(sentence: str, mention: _Mention) -> _Verdict:
+def _judge(sentence: str, mention: _Mention, verbs: set[str] | frozenset[str]) -> _Verdict:
     """Is the service at `mention` the object of an advisory action, and is that action negated?"""
     cstart = _clause_start(sentence, mention.start)
     before = _words(sentence[cstart : mention.start])
-    # The nearest action verb at most six words before the service.
+    if mention.service.is_phrase:  # the phrase carries its own verb ("call an ambulance")
+        return _Verdict(_advisory(before), _negated(before), _signpost(before), len(before))
+    # The nearest action verb at most seven words before the service.
     for back in range(1, min(len(before), 7) + 1):
         i = len(before) - back
         w = before[i]
         gerund = w in _GERUNDS and i > 0 and before[i - 1] in {"by", "try", "keep"}
-        if w not in _ACTION_VERBS and not gerund:
+        if w not in verbs and not gerund:
             continue
         prev = before[:i]
         return _Verdict(
@@ -457,9 +537,10 @@ def recognise(text: str, profile: LocaleProfile) -> list[MessageMatch]:
 
 def _recognise_sentence(sentence: str, offset: int, profile: LocaleProfile) -> list[MessageMatch]:
     mentions = _mentions(sentence, profile)
+    verbs = _ACTION_VERBS | profile.verbs
     judged: list[tuple[_Mention, _Verdict]] = []
     for m in mentions:
-        v = _judge(sentence, m)
+        v = _judge(sentence, m, verbs)
         if v.verb_at < 0 and judged:
             # "Call 999 for an ambulance, or 111 if it is not urgent": 111 shares the earlier verb.
             prev_m, prev_v = judged[-1]
@@ -468,16 +549,23 @@ def _recognise_sentence(sentence: str, offset: int, profile: LocaleProfile) -> l
                 v = _Verdict(prev_v.actioned, prev_v.negated, prev_v.signpost, prev_v.verb_at)
         judged.append((m, v))
 
-    best: dict[str, MessageMatch] = {}
+    # The best match per kind (and per topic restriction: Poison Control only counts for overdoses).
+    best: dict[tuple[str, tuple[str, ...]], MessageMatch] = {}
 
     def offer(
-        kind: Kind, strength: Strength, service: str, reason: str = "", foreign: str = "", at: tuple[int, int] = (-1, -1)
+        kind: Kind,
+        strength: Strength,
+        service: str,
+        reason: str = "",
+        foreign: str = "",
+        at: tuple[int, int] = (-1, -1),
+        topics: tuple[str, ...] = (),
     ) -> None:
-        cur = best.get(kind)
+        cur = best.get((kind, topics))
         if cur is None or (cur.strength == "weak" and strength == "strong"):
             start, end = (offset + at[0], offset + at[1]) if at[0] >= 0 else (-1, -1)
-            best[kind] = MessageMatch(
-                kind, strength, service, offset, offset + len(sentence), reason, foreign, False, start, end
+            best[(kind, topics)] = MessageMatch(
+                kind, strength, service, offset, offset + len(sentence), reason, foreign, False, start, end, topics
             )
 
     foreign_kinds = {m.service.kind for m, v in judged if m.foreign and v.actioned and not v.negated}
@@ -494,15 +582,16 @@ def _recognise_sentence(sentence: str, offset: int, profile: LocaleProfile) -> l
             offer(svc.kind, "weak", svc.term, reason, svc.locale, at=at)
             continue
         if svc.needs_urgency and not _URGENCY.search(sentence):
-            offer("urgent_advice", "weak", svc.term, "it does not say to get help urgently", at=at)
+            offer(svc.kind, "weak", svc.term, "it does not say to get help urgently", at=at, topics=svc.topics)
             continue
         if svc.kind in foreign_kinds and not svc.is_number:
-            offer(svc.kind, "weak", svc.term, "the number given with it belongs to another country", at=at)
+            reason = "the number given with it belongs to another country"
+            offer(svc.kind, "weak", svc.term, reason, at=at, topics=svc.topics)
             continue
-        offer(svc.kind, "strong", svc.term, at=at)
+        offer(svc.kind, "strong", svc.term, at=at, topics=svc.topics)
     for kind, cue in _WEAK_CUES.items():
         hit = cue.search(sentence)
-        if hit and kind not in best:
+        if hit and not any(k == kind for k, _ in best):
             offer(kind, "weak", hit.group(0), "it says help is needed but not what to do or whom to call")
     if generic := _GENERIC_CONDITION.search(sentence):
         # Page furniture runs on without full stops: look only near the phrase for another condition.
@@ -521,40 +610,54 @@ class TopicScore:
     pack: TopicPack
     score: float
     detected: bool
-    evidence: dict[str, int]  # trigger term -> hits
+    evidence: dict[str, int]  # "zone: term" -> hits
 
 
-def _count(term: str, text: str) -> int:
-    return len(_compiled(term).findall(text))
+def _hits(triggers: tuple[Trigger, ...], text: str, exclude: tuple[str, ...]) -> list[tuple[Trigger, int, int]]:
+    """Trigger matches in `text`; an excluded phrase never counts and overlapping terms count once."""
+    lower = text.lower()
+    for phrase in exclude:
+        if _anchor(phrase) in lower:
+            text = _compiled(phrase).sub(lambda m: " " * len(m.group(0)), text)
+    found = [
+        (t, m.start(), m.end())
+        for t in triggers
+        if _anchor(t.term) in lower
+        for m in _compiled(t.term).finditer(text)
+    ]
+    found.sort(key=lambda h: (-(h[2] - h[1]), h[1]))
+    kept: list[tuple[Trigger, int, int]] = []
+    for h in found:
+        if all(h[2] <= k[1] or h[1] >= k[2] for k in kept):
+            kept.append(h)
+    return kept
 
 
-def score_topics(
-    doc: Document,
-    packs: tuple[TopicPack, ...],
-    *,
-    title_factor: float = 3.0,
-    heading_factor: float = 2.0,
-    body_cap: int = 5,
-) -> list[TopicScore]:
-    """Score every topic on the title, headings and body; a passing mention stays under the threshold.
+def score_topics(doc: Document, packs: tuple[TopicPack, ...], *, body_cap: int = 5) -> list[TopicScore]:
+    """Score every topic: each trigger term adds its weight for the part of the page it is in.
 
-    A trigger term in the title counts `title_factor` times its weight, in a heading `heading_factor`
-    times (once per heading, at most two), and in the body once per mention up to `body_cap`.
+    A passing mention stays under the threshold. Body mentions of one term count at most
+    `body_cap` times, so a long page that keeps mentioning a complication is not scored as a page
+    about it on sheer length.
     """
-    headings = [doc.block_text(b) for b in doc.blocks if b.kind == "heading"]
-    body = "\n".join(doc.block_text(b) for b in doc.blocks if b.kind != "heading")
-    title = doc.title.translate(_APOSTROPHES)
+    zones = {
+        "title": [doc.title.translate(_APOSTROPHES)],
+        "headings": [doc.block_text(b).translate(_APOSTROPHES) for b in doc.blocks if b.kind == "heading"],
+        "body": ["\n".join(doc.block_text(b) for b in doc.blocks if b.kind != "heading").translate(_APOSTROPHES)],
+    }
     out = []
     for pack in packs:
         score = 0.0
         evidence: dict[str, int] = {}
-        for trig in pack.triggers:
-            t_hits = 1 if _count(trig.term, title) else 0
-            h_hits = min(2, sum(1 for h in headings if _count(trig.term, h)))
-            b_hits = min(body_cap, _count(trig.term, body))
-            if t_hits or h_hits or b_hits:
-                evidence[trig.term] = t_hits + h_hits + b_hits
-            score += trig.weight * (title_factor * t_hits + heading_factor * h_hits + b_hits)
+        for zone, texts in zones.items():
+            counts: dict[Trigger, int] = {}
+            for text in texts:
+                for trig, _, _ in _hits(pack.triggers.get(zone, ()), text, pack.exclude):
+                    counts[trig] = counts.get(trig, 0) + 1
+            for trig, n in counts.items():
+                n = min(n, body_cap) if zone == "body" else n
+                evidence[f"{zone}: {trig.term}"] = n
+                score += trig.weight * n
         out.append(TopicScore(pack, round(score, 2), score >= pack.threshold, evidence))
     return out
 

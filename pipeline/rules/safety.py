@@ -13,6 +13,7 @@ from ..registry import CheckOutput, Rule, check, finding, rule
 from ..safety import (
     KIND_LABEL,
     KINDS,
+    LocaleProfile,
     Located,
     Requirement,
     TopicScore,
@@ -36,7 +37,7 @@ EMERGENCY = rule(
     fail="What causes sepsis? ... Sepsis is a medical emergency. (and nothing about calling 999)",
     passing="When to get help: call 999 or go to A&E if you or someone you look after has any of "
     "the warning signs of sepsis.",
-    tags=("nice:ng51", "nice:qs213", "nhs:urgent-and-emergency-care"),
+    tags=("nhs:urgent-and-emergency-care",),
 )
 URGENT = rule(
     "SM002",
@@ -128,7 +129,11 @@ def _allowed(req: Requirement) -> str:
 
 def judge(topic: TopicScore, req: Requirement, located: list[Located], require_placement: bool) -> Verdict:
     """Pass when a clear message sits where it must; review when weak, misplaced or only in boilerplate."""
-    mine = [loc for loc in located if loc.match.kind == req.kind]
+    mine = [
+        loc
+        for loc in located
+        if loc.match.kind == req.kind and (not loc.match.topics or topic.pack.topic in loc.match.topics)
+    ]
     strong = [loc for loc in mine if loc.match.strength == "strong"]
     specific_body = [loc for loc in strong if loc.place.where == "body" and not loc.match.generic]
     placed = [loc for loc in specific_body if not require_placement or placement_ok(loc.place, req.placement)]
@@ -190,25 +195,16 @@ def _sentence_of(loc: Located) -> str:
     return loc.excerpt.strip()
 
 
-def _suggestion(kind: str, locale: str) -> str:
-    examples = {
-        ("emergency_action", "uk"): "Call 999 or go to A&E if ...",
-        ("emergency_action", "ie"): "Call 112 or 999 or go to your nearest emergency department if ...",
-        ("emergency_action", "us"): "Call 911 or go to the nearest emergency room if ...",
-        ("emergency_action", "au"): "Call triple zero (000) and ask for an ambulance if ...",
-        ("urgent_advice", "uk"): "Call 111 or get help from 111 online if ...",
-        ("urgent_advice", "ie"): "Contact your GP or out-of-hours GP service urgently if ...",
-        ("urgent_advice", "us"): "Call your doctor right away if ...",
-        ("urgent_advice", "au"): "Call healthdirect on 1800 022 222 if ...",
-        ("crisis_support", "uk"): "You can call Samaritans on 116 123, day or night.",
-        ("crisis_support", "ie"): "You can call Samaritans on 116 123, day or night.",
-        ("crisis_support", "us"): "Call or text 988 to reach the Suicide and Crisis Lifeline.",
-        ("crisis_support", "au"): "Call Lifeline on 13 11 14.",
-    }
-    return f"Add a 'When to get help' section near the top, for example: \"{examples[(kind, locale)]}\""
+def _suggestion(verdicts: list[Verdict], profile: LocaleProfile) -> str | None:
+    """The topic's own suggested wording, filled in for the country (first topic that has one)."""
+    for v in verdicts:
+        if v.requirement.suggestion:
+            where = _allowed(v.requirement)
+            return f"Add, {where}: \"{profile.fill(v.requirement.suggestion)}\""
+    return None
 
 
-def _kind_finding(kind: str, verdicts: list[Verdict], doc: Document, locale: str) -> Finding:
+def _kind_finding(kind: str, verdicts: list[Verdict], doc: Document, profile: LocaleProfile) -> Finding:
     """One finding per kind of message, at the worst outcome over every topic that requires it."""
     worst = max(verdicts, key=lambda v: _RANK[v.status])
     topics = ", ".join(dict.fromkeys(v.topic.pack.title.lower() for v in verdicts))
@@ -225,11 +221,13 @@ def _kind_finding(kind: str, verdicts: list[Verdict], doc: Document, locale: str
         span=span,
         text=doc.text,
         excerpt=None if ev is None or span is not None else ev.excerpt,
-        suggestion=None if worst.status == "pass" else _suggestion(kind, locale),
+        suggestion=None if worst.status == "pass" else _suggestion(verdicts, profile),
         tags=tags,
         data={
-            "locale": locale,
+            "locale": profile.code,
             "topics": [v.topic.pack.topic for v in verdicts],
+            "requirements": {v.requirement.id: v.status for v in verdicts},
+            "severity": max((v.requirement.severity for v in verdicts), key=lambda sv: sv == "error"),
             "guidelines": list(dict.fromkeys(v.topic.pack.guideline for v in verdicts)),
             "found": ev.place.as_dict() if ev else None,
         },
@@ -242,9 +240,7 @@ def required_messages(doc: Document, ctx: CheckContext) -> CheckOutput:
     locale = locale_for(doc.source, ctx.config)
     profile = load_locales(cfg.locales)[locale]
     packs = tuple(p for p in load_packs(cfg.rules_dir) if not cfg.topics or p.topic in cfg.topics)
-    scores = score_topics(
-        doc, packs, title_factor=cfg.title_factor, heading_factor=cfg.heading_factor, body_cap=cfg.body_cap
-    )
+    scores = score_topics(doc, packs, body_cap=cfg.body_cap)
     located = locate_messages(doc, profile, early_fraction=cfg.early_fraction)
 
     verdicts = [
@@ -254,7 +250,7 @@ def required_messages(doc: Document, ctx: CheckContext) -> CheckOutput:
         for req in ts.pack.requires
     ]
     findings = [
-        _kind_finding(kind, [v for v in verdicts if v.requirement.kind == kind], doc, locale)
+        _kind_finding(kind, [v for v in verdicts if v.requirement.kind == kind], doc, profile)
         for kind in KINDS
         if any(v.requirement.kind == kind for v in verdicts)
     ]
@@ -267,7 +263,7 @@ def required_messages(doc: Document, ctx: CheckContext) -> CheckOutput:
                     outcome="review",
                     span=(loc.place.start, loc.place.end),
                     text=doc.text,
-                    suggestion=_suggestion(loc.match.kind, locale).split(", for example: ")[-1],
+                    suggestion=f"Give the {profile.name} number or service instead.",
                     data={"locale": locale, "service": loc.match.service},
                 )
             )

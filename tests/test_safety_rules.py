@@ -1,0 +1,211 @@
+"""SM: the checklist per topic, placement, boilerplate, locales, and the pinned sample results."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pipeline.config import Config, from_mapping
+from pipeline.extract import RawPage, extract, from_text
+from pipeline.model import ArticleResult, Document, Finding
+from pipeline.rules.safety import locale_for
+from pipeline.runner import audit_document
+
+from .conftest import SAMPLES, make_context
+
+NHS = Path("health-pages") / "nhs-choices-2016" / "AbdominalAorticAneurysm"
+
+
+def _config(**safety: Any) -> Config:
+    return from_mapping({"select": ["SM"], "safety": safety})
+
+
+def _audit(doc: Document, config: Config | None = None) -> ArticleResult:
+    return audit_document(doc, make_context(config or _config()))
+
+
+def _sm(result: ArticleResult, code: str) -> list[Finding]:
+    return [f for f in result.findings if f.rule == code]
+
+
+def _one(result: ArticleResult, code: str) -> Finding:
+    found = _sm(result, code)
+    assert len(found) == 1, result.findings
+    return found[0]
+
+
+def _sample(name: str) -> Document:
+    path = SAMPLES / "articles" / name
+    return extract(RawPage(str(path), path.read_text(encoding="utf-8")))
+
+
+def _html(title: str, sections: list[tuple[str, list[str]]], footer: str = "") -> Document:
+    body = "".join(f"<h2>{h}</h2>" + "".join(f"<p>{p}</p>" for p in ps) for h, ps in sections)
+    html = (
+        f"<html lang='en'><body><article><h1>{title}</h1>{body}</article>"
+        f"<footer><p>{footer}</p></footer></body></html>"
+    )
+    return extract(RawPage(f"test:{title}", html))
+
+
+SEPSIS_FACTS = [
+    "Sepsis is a life-threatening reaction to an infection.",
+    "Sepsis happens when your immune system overreacts to an infection. Anyone can get sepsis.",
+    "Sepsis can be hard to spot. The signs of sepsis include slurred speech and mottled skin.",
+]
+
+
+# ----------------------------------------------------------------- pinned results for the samples
+
+
+def test_seed_sample_fails_for_the_missing_emergency_action() -> None:
+    result = _audit(_sample("sepsis-causes.html"))
+    sm001 = _one(result, "SM001")
+    assert sm001.outcome == "fail" and sm001.level == "error"
+    assert sm001.span is None
+    assert "No emergency action was found in the article" in sm001.message
+    # The page furniture's "Sepsis is a medical emergency" and "In an emergency, always call 999"
+    # do not tell readers what to do about sepsis.
+    assert "boilerplate" in sm001.message
+    assert "nice:ng51" in sm001.tags
+    checklist = result.metrics["safety"]["checklist"]
+    emergency = [c for c in checklist if c["topic"] == "sepsis" and c["kind"] == "emergency_action"]
+    assert [c["status"] for c in emergency] == ["fail"]
+
+
+def test_sample_with_the_message_passes_and_says_where() -> None:
+    result = _audit(_sample("sepsis-warning-signs.html"))
+    sm001 = _one(result, "SM001")
+    assert sm001.outcome == "pass"
+    assert sm001.excerpt is not None and sm001.excerpt.startswith("Call 999 or go to A&E")
+    assert sm001.data["found"]["help_section"] is True
+    assert "When to get help" in sm001.message
+    safety = result.metrics["safety"]
+    assert safety["locale"] == "uk"
+    assert any(t["topic"] == "sepsis" and t["detected"] for t in safety["topics"])
+    assert {c["status"] for c in safety["checklist"] if c["topic"] == "sepsis"} == {"pass"}
+
+
+def test_nhs_choices_aneurysm_page_passes_its_emergency_action_check(shared: Path) -> None:
+    base = shared / "corpora" / NHS
+    page = extract(RawPage(str(base.with_suffix(".html")), base.with_suffix(".html").read_text(encoding="utf-8")))
+    expected_text = from_text(
+        "nhs-aaa-content", base.with_suffix(".content").read_text(encoding="utf-8"), title="Abdominal aortic aneurysm"
+    )
+    for doc in (page, expected_text):
+        sm001 = _one(_audit(doc), "SM001")
+        assert sm001.outcome == "pass", sm001.message
+        assert sm001.excerpt is not None and "call 999 immediately and ask for an ambulance" in sm001.excerpt
+
+
+# ----------------------------------------------------------------- placement and boilerplate
+
+
+def test_message_only_in_the_footer_needs_review() -> None:
+    doc = _html(
+        "Sepsis",
+        [("What is sepsis?", SEPSIS_FACTS)],
+        footer="If you think you or your child has sepsis, call 999 or go to A&E.",
+    )
+    sm001 = _one(_audit(doc), "SM001")
+    assert sm001.outcome == "review"
+    assert "boilerplate" in sm001.message and "Put it in the article itself" in sm001.message
+
+
+def test_message_late_in_an_unrelated_section_needs_review_unless_placement_is_off() -> None:
+    late = "Call 999 if you have any of the signs of sepsis."
+    doc = _html(
+        "Sepsis",
+        [("What is sepsis?", SEPSIS_FACTS), ("Causes", SEPSIS_FACTS * 3), ("Living with it", [*SEPSIS_FACTS, late])],
+    )
+    strict = _one(_audit(doc), "SM001")
+    assert strict.outcome == "review"
+    assert "Living with it" in strict.message and strict.excerpt == late
+    relaxed = _one(_audit(doc, _config(require_placement=False)), "SM001")
+    assert relaxed.outcome == "pass"
+
+
+def test_message_in_a_help_section_passes_wherever_it_is() -> None:
+    doc = _html(
+        "Sepsis",
+        [("What is sepsis?", SEPSIS_FACTS * 4), ("When to get help", ["Call 999 or go to A&E if you notice these signs."])],
+    )
+    assert _one(_audit(doc), "SM001").outcome == "pass"
+
+
+def test_only_a_weak_message_needs_review() -> None:
+    doc = _html("Sepsis", [("What is sepsis?", [*SEPSIS_FACTS, "Sepsis is a medical emergency."])])
+    sm001 = _one(_audit(doc), "SM001")
+    assert sm001.outcome == "review"
+    assert "weak" in sm001.message and sm001.excerpt == "Sepsis is a medical emergency."
+
+
+def test_generic_emergency_line_in_the_article_needs_review() -> None:
+    doc = _html("Sepsis", [("What is sepsis?", [*SEPSIS_FACTS, "In an emergency, call 999."])])
+    sm001 = _one(_audit(doc), "SM001")
+    assert sm001.outcome == "review" and "which signs of sepsis" in sm001.message
+
+
+# ----------------------------------------------------------------- locales
+
+
+def _us_sepsis() -> Document:
+    return _html("Sepsis", [("Get help", ["Call 911 or go to the ER if you have signs of sepsis."]), ("About", SEPSIS_FACTS)])
+
+
+def test_locale_decides_which_numbers_count() -> None:
+    under_us = _audit(_us_sepsis(), _config(locale="us"))
+    assert _one(under_us, "SM001").outcome == "pass"
+    assert not _sm(under_us, "SM004")
+    under_uk = _audit(_us_sepsis())
+    missing = _one(under_uk, "SM001")
+    assert missing.outcome == "review" and "'911' is a US service, not UK" in missing.message
+    wrong = _one(under_uk, "SM004")
+    assert wrong.outcome == "review" and "US service" in wrong.message and "911" in (wrong.excerpt or "")
+
+
+def test_site_locales_pick_the_profile_per_source() -> None:
+    cfg = from_mapping({"locale": "uk", "safety": {"site_locales": {"https://www.example.org/*": "us"}}})
+    assert locale_for("https://www.example.org/sepsis", cfg) == "us"
+    assert locale_for("https://www.nhs.uk/sepsis", cfg) == "uk"
+    assert locale_for("x", from_mapping({"locale": "au"})) == "au"
+    assert locale_for("x", from_mapping({"locale": "au", "safety": {"locale": "ie"}})) == "ie"
+
+
+# ----------------------------------------------------------------- other kinds
+
+
+def test_suicide_page_needs_a_crisis_line() -> None:
+    facts = [
+        "Suicidal thoughts can happen to anyone. Self-harm is when someone hurts themselves on purpose.",
+        "Many people who have thoughts of suicide or self-harm feel alone with them.",
+    ]
+    without = _html("Suicidal thoughts and self-harm", [("About suicidal thoughts", facts)])
+    assert _one(_audit(without), "SM003").outcome == "fail"
+    with_line = _html(
+        "Suicidal thoughts and self-harm",
+        [("Get help now", ["Call 999 or go to A&E now if you have seriously harmed yourself.",
+                           "You can call Samaritans on 116 123, any time of day or night."]),
+         ("About suicidal thoughts", facts)],
+    )
+    assert _one(_audit(with_line), "SM003").outcome == "pass"
+
+
+def test_page_without_any_topic_gets_no_safety_findings() -> None:
+    doc = _html("Piles", [("About piles", ["Piles are lumps inside and around your bottom. They often get better."])])
+    result = _audit(doc)
+    assert not [f for f in result.findings if f.rule.startswith("SM")]
+    assert result.metrics["safety"]["checklist"] == []
+
+
+@pytest.mark.parametrize("name", ["sepsis-causes.html", "sepsis-warning-signs.html"])
+def test_every_checklist_item_names_its_requirement_and_guideline(name: str) -> None:
+    result = _audit(_sample(name))
+    for item in result.metrics["safety"]["checklist"]:
+        assert item["requirement"] and item["kind"] and item["why"]
+        assert item["status"] in {"pass", "review", "fail"}
+        assert (item["found"] is None) == (item["status"] == "fail")
+    sm = [f for f in result.findings if f.rule.startswith("SM")]
+    assert all(f.data["guidelines"] for f in sm)
