@@ -33,7 +33,10 @@ KIND_LABEL: dict[str, str] = {
     "urgent_advice": "urgent advice",
     "crisis_support": "crisis support",
 }
-Strength = Literal["strong", "weak"]
+# strong: the message itself. weak: an action without the service, a signpost, another country's
+# number (a reviewer should look). statement: says it is urgent but not what to do ("Sepsis is a
+# medical emergency"), which is what a page that lacks the message looks like.
+Strength = Literal["strong", "weak", "statement"]
 PLACEMENTS = ("anywhere", "body", "early", "help_section")
 
 SCHEMA_DIR = Path(__file__).parent / "data" / "schemas"
@@ -348,12 +351,13 @@ _GENERIC_CONDITION = re.compile(
     re.I,
 )
 _OTHER_CONDITION = re.compile(r"\b(if|when|unless|while|after)\b", re.I)
+# Actions that point the right way but name no service: weak.
 _WEAK_CUES: dict[Kind, re.Pattern[str]] = {
     "emergency_action": re.compile(
-        r"\b(a (medical )?emergency|(get|seek|need|needs) (emergency|immediate|urgent) (medical )?"
-        r"(help|treatment|care|attention)|(get|seek) (medical )?(help|attention|treatment|care) "
-        r"(immediately|straight away|right away|urgently|at once|now)|go to hospital (straight away|"
-        r"immediately|at once|now)|treatment in hospital (straight away|immediately|urgently))\b",
+        r"\b((get|seek|find) (emergency|immediate|urgent) (medical )?(help|treatment|care|attention)|"
+        r"(get|seek) (medical )?(help|attention|treatment|care) (immediately|straight away|right away|"
+        r"urgently|at once|now)|(go|get) (straight )?to (a |the )?hospital (straight away|immediately|"
+        r"at once|now|quickly))\b",
         re.I,
     ),
     "urgent_advice": re.compile(
@@ -364,6 +368,15 @@ _WEAK_CUES: dict[Kind, re.Pattern[str]] = {
     "crisis_support": re.compile(
         r"\b((talk|speak) to (someone|somebody|a friend|a person) (you trust|close to you)|helpline|"
         r"support line|crisis line|listening service)\b",
+        re.I,
+    ),
+}
+# Statements that something is urgent, with no action at all.
+_STATEMENT_CUES: dict[Kind, re.Pattern[str]] = {
+    "emergency_action": re.compile(
+        r"\b((is|are|be|as|counts as) an? (real |true |medical |life-threatening )?emergency|"
+        r"needs? (urgent|emergency|immediate) (medical )?(treatment|care|help|attention)|"
+        r"treatment in hospital (straight away|immediately|urgently))\b",
         re.I,
     ),
 }
@@ -592,7 +605,13 @@ def _recognise_sentence(sentence: str, offset: int, profile: LocaleProfile) -> l
     for kind, cue in _WEAK_CUES.items():
         hit = cue.search(sentence)
         if hit and not any(k == kind for k, _ in best):
-            offer(kind, "weak", hit.group(0), "it says help is needed but not what to do or whom to call")
+            before = _words(sentence[_clause_start(sentence, hit.start()) : hit.start()])
+            if not _negated(before):
+                offer(kind, "weak", hit.group(0), "it does not say whom to call or where to go", at=hit.span())
+    for kind, cue in _STATEMENT_CUES.items():
+        hit = cue.search(sentence)
+        if hit and not any(k == kind for k, _ in best):
+            offer(kind, "statement", hit.group(0), "it says this is urgent but not what to do", at=hit.span())
     if generic := _GENERIC_CONDITION.search(sentence):
         # Page furniture runs on without full stops: look only near the phrase for another condition.
         rest = sentence[max(0, generic.start() - 80) : generic.start()] + sentence[generic.end() :]

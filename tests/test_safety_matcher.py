@@ -99,10 +99,13 @@ def test_other_countries_numbers_are_weak_and_name_their_country(profiles: dict[
     assert _strong("Phone 112 or 999.", profiles["ie"]) == {"emergency_action"}
 
 
-def test_urgency_statements_and_signposts_are_weak(profiles: dict[str, LocaleProfile]) -> None:
+def test_vague_actions_and_signposts_are_weak_and_statements_are_not_actions(profiles: dict[str, LocaleProfile]) -> None:
     uk = profiles["uk"]
-    emergency = _only("Sepsis is a medical emergency.", uk)
-    assert (emergency.kind, emergency.strength) == ("emergency_action", "weak")
+    statement = _only("Sepsis is a medical emergency.", uk)
+    assert (statement.kind, statement.strength) == ("emergency_action", "statement")
+    vague = _only("Get medical help straight away if you think it is sepsis.", uk)
+    assert (vague.kind, vague.strength) == ("emergency_action", "weak")
+    assert recognise("You do not need to get medical help straight away.", uk) == []
     signpost = _only("Find out when to call 999.", uk)
     assert (signpost.strength, signpost.reason) == ("weak", "it points to advice elsewhere instead of giving it")
     routine = _only("See a GP if it does not get better in a week.", uk)

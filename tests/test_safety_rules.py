@@ -136,10 +136,18 @@ def test_message_in_a_help_section_passes_wherever_it_is() -> None:
 
 
 def test_only_a_weak_message_needs_review() -> None:
-    doc = _html("Sepsis", [("What is sepsis?", [*SEPSIS_FACTS, "Sepsis is a medical emergency."])])
+    vague = "Get medical help straight away if you think it is sepsis."
+    doc = _html("Sepsis", [("What is sepsis?", [*SEPSIS_FACTS, vague])])
     sm001 = _one(_audit(doc), "SM001")
     assert sm001.outcome == "review"
-    assert "weak" in sm001.message and sm001.excerpt == "Sepsis is a medical emergency."
+    assert "weak" in sm001.message and sm001.excerpt == vague
+
+
+def test_saying_it_is_an_emergency_is_not_saying_what_to_do() -> None:
+    doc = _html("Sepsis", [("What is sepsis?", [*SEPSIS_FACTS, "Sepsis is a medical emergency."])])
+    sm001 = _one(_audit(doc), "SM001")
+    assert sm001.outcome == "fail"
+    assert "The article says 'Sepsis is a medical emergency.' but not what to do" in sm001.message
 
 
 def test_generic_emergency_line_in_the_article_needs_review() -> None:

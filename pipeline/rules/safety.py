@@ -123,6 +123,11 @@ class Verdict:
         }
 
 
+def _lower_first(title: str) -> str:
+    """'Stroke and TIA' -> 'stroke and TIA' (acronyms keep their capitals)."""
+    return title[:1].lower() + title[1:] if title[1:2].islower() else title
+
+
 def _allowed(req: Requirement) -> str:
     return " or ".join(_PLACE_WORDS.get(p, p) for p in req.placement)
 
@@ -138,7 +143,7 @@ def judge(topic: TopicScore, req: Requirement, located: list[Located], require_p
     specific_body = [loc for loc in strong if loc.place.where == "body" and not loc.match.generic]
     placed = [loc for loc in specific_body if not require_placement or placement_ok(loc.place, req.placement)]
     label = KIND_LABEL[req.kind]
-    topic_name = topic.pack.title.lower()
+    topic_name = _lower_first(topic.pack.title)
     if placed:
         best = placed[0]
         return Verdict(topic, req, "pass", f"The {label} is given {best.place.describe()}.", best)
@@ -171,7 +176,7 @@ def judge(topic: TopicScore, req: Requirement, located: list[Located], require_p
             "so readers who go straight to the content may miss it. Put it in the article itself.",
             stripped[0],
         )
-    weak = [loc for loc in mine if loc.place.where == "body"]
+    weak = [loc for loc in mine if loc.place.where == "body" and loc.match.strength == "weak"]
     if weak:
         return Verdict(
             topic,
@@ -180,15 +185,18 @@ def judge(topic: TopicScore, req: Requirement, located: list[Located], require_p
             f"Only a weak {label} was found, and {weak[0].match.reason}: '{weak[0].excerpt}'.",
             weak[0],
         )
+    notes = []
+    said = [loc for loc in mine if loc.place.where == "body"]
+    if said:
+        notes.append(f" The article says '{said[0].excerpt}' but not what to do.")
     aside = [loc for loc in mine if loc.place.where == "stripped"]
-    note = ""
     if aside:
         quoted = "; ".join(f"'{_sentence_of(loc)}'" for loc in aside[:2])
-        note = (
+        notes.append(
             f" Text removed as boilerplate only says {quoted}, which does not tell readers what to do "
             f"about {topic_name}."
         )
-    return Verdict(topic, req, "fail", f"No {label} was found in the article.{note}", None)
+    return Verdict(topic, req, "fail", f"No {label} was found in the article.{''.join(notes)}", None)
 
 
 def _sentence_of(loc: Located) -> str:
@@ -207,7 +215,7 @@ def _suggestion(verdicts: list[Verdict], profile: LocaleProfile) -> str | None:
 def _kind_finding(kind: str, verdicts: list[Verdict], doc: Document, profile: LocaleProfile) -> Finding:
     """One finding per kind of message, at the worst outcome over every topic that requires it."""
     worst = max(verdicts, key=lambda v: _RANK[v.status])
-    topics = ", ".join(dict.fromkeys(v.topic.pack.title.lower() for v in verdicts))
+    topics = ", ".join(dict.fromkeys(_lower_first(v.topic.pack.title) for v in verdicts))
     span = None
     ev = worst.evidence
     if ev is not None and ev.place.where == "body":
