@@ -57,7 +57,19 @@ class GrammarConfig(Section):
 
 class TermsConfig(Section):
     glossary: str = str(DATA_DIR / "glossary.yaml")
-    zipf_familiar: float = 4.0  # words at least this frequent in general English are familiar
+    # Word familiarity is the Zipf frequency in general English (wordfreq): 3 is once per million words.
+    zipf_familiar: float = 4.0  # glossary terms at least this frequent are familiar
+    # Other words of the medical vocabulary: rarer than zipf_rare_word they are jargon; rarer than
+    # zipf_medical_word they are jargon when built from medical word parts (cardi-, -itis, -ectomy).
+    zipf_rare_word: float = 2.0
+    zipf_medical_word: float = 3.75
+    min_word_length: int = Field(default=4, ge=1)  # shorter words are never flagged as jargon
+    # Abbreviations UK readers know, beyond those the glossary marks familiar.
+    familiar_abbreviations: list[str] = Field(
+        default_factory=lambda: ["UK", "US", "USA", "EU", "NHS", "GP", "A&E", "TV", "OK", "AI", "DNA", "HIV", "AIDS", "BBC"]
+    )
+    plain_words: str = str(DATA_DIR / "plain_words.yaml")  # plain swaps for jargon (MT004)
+    min_explanation_overlap: float = Field(default=0.2, ge=0, le=1)  # MT005: explanations sharing less differ
 
 
 class SafetyConfig(Section):
