@@ -1,30 +1,32 @@
 """The audit as a Prefect flow: load -> extract -> check -> write outputs, one task per article.
 
 The flow starts (or reuses by URL) one LanguageTool server and hands its URL to the tasks, so the
-same tasks work in threads here and on Dask workers that can reach that URL.
+same tasks run on threads here or on Dask workers (`[runner] task_runner = "dask"`). With
+`languagetool_per_worker`, each worker process starts its own server instead.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import sys
 import threading
-import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_link_artifact, create_markdown_artifact, create_table_artifact
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from pipeline import __version__
 from pipeline.config import Config, ConfigError, from_mapping, load_config
 from pipeline.context import CheckContext
 from pipeline.grammar_service import GrammarService
-from pipeline.languagetool import LanguageToolUnavailable, languagetool_url
+from pipeline.languagetool import LanguageToolServer, LanguageToolUnavailable, languagetool_url
 from pipeline.model import ArticleResult, RunResult
 from pipeline.output.writer import write_outputs
-from pipeline.runner import audit_source, now
+from pipeline.runner import audit_source, new_run, now, open_history
 from pipeline.sources import Source, expand
 
 _CONTEXTS: dict[str, CheckContext] = {}
@@ -32,31 +34,94 @@ _CONTEXTS_LOCK = threading.Lock()
 
 
 def _context(config: Config) -> CheckContext:
-    """One CheckContext (and LanguageTool client with its cache) per worker process and settings."""
+    """One CheckContext (LanguageTool client and its cache) per worker process and settings."""
     key = config.model_dump_json()
     with _CONTEXTS_LOCK:
         ctx = _CONTEXTS.get(key)
         if ctx is None:
             ctx = CheckContext(config=config)
-            if config.grammar.enabled and config.grammar.url:
-                ctx.grammar = GrammarService(config.grammar.url, config.language, picky=config.grammar.picky)
+            g = config.grammar
+            if g.enabled and g.url:
+                ctx.grammar = GrammarService(g.url, config.language, picky=g.picky)
+            elif g.enabled and config.runner.languagetool_per_worker:
+                try:
+                    server = LanguageToolServer(start_timeout=g.start_timeout).start()
+                    ctx.grammar = GrammarService(server.url, config.language, server=server, picky=g.picky)
+                except LanguageToolUnavailable as err:
+                    ctx.grammar_unavailable = str(err)
             _CONTEXTS[key] = ctx
         return ctx
 
 
-@task(name="audit-article", task_run_name="audit {source.location}")
+@task(name="audit-article", task_run_name="audit {source.location}", retries=0)
 def audit_article(source: Source, settings: dict[str, Any], grammar_unavailable: str | None = None) -> ArticleResult:
     get_run_logger().info("Checking %s", source.location)
-    ctx = _context(from_mapping(settings))
+    config = from_mapping(settings)
+    ctx = _context(config)
     if grammar_unavailable:
         ctx.grammar_unavailable = grammar_unavailable
-    return audit_source(source, ctx)
+    history = open_history(config)
+    reuse = history.reuser(config) if history and config.history.incremental else None
+    result = audit_source(source, ctx, reuse)
+    if result.reused:
+        get_run_logger().info("Unchanged since the last run, reused: %s", source.location)
+    return result
 
 
 @task(name="write-outputs")
 def write_report(run: RunResult, out: str, formats: Sequence[str]) -> dict[str, str]:
     written = write_outputs(run, Path(out), formats)
     return {k: str(v) for k, v in written.items()}
+
+
+@contextlib.contextmanager
+def _grammar(config: Config) -> Iterator[tuple[str | None, str | None]]:
+    """Yields (server URL, reason grammar is unavailable) for the tasks."""
+    g = config.grammar
+    if not g.enabled or (config.runner.languagetool_per_worker and not g.url):
+        yield g.url, None
+        return
+    try:
+        cm = languagetool_url(g.url, start_timeout=g.start_timeout)
+        url, _server = cm.__enter__()
+    except LanguageToolUnavailable as err:
+        yield None, f"LanguageTool is not available: {err}"
+        return
+    try:
+        yield url, None
+    finally:
+        cm.__exit__(None, None, None)
+
+
+def publish_artifacts(run: RunResult, written: dict[str, str]) -> None:
+    """What the Prefect UI shows for a run: a summary, a table of articles, a link to the report."""
+    s = run.summary()
+    lines = [
+        f"# health-audit: gate {s['gate'].upper()}",
+        "",
+        f"{s['audited']} of {s['articles']} articles audited; {s['errors']} errors, {s['warnings']} warnings, "
+        f"{s['notes']} notes; {run.stats.get('reused', 0)} unchanged articles reused from history.",
+    ]
+    create_markdown_artifact("\n".join(lines), key="health-audit-summary", description="Audit summary")
+    rows = []
+    for a in run.articles:
+        c = a.counts()
+        rows.append(
+            {
+                "article": a.title or a.source,
+                "source": a.source,
+                "status": a.status,
+                "smog": a.metrics.get("readability", {}).get("smog"),
+                "errors": c["error"],
+                "warnings": c["warning"],
+                "notes": c["note"],
+                "reused": a.reused,
+            }
+        )
+    create_table_artifact(rows, key="health-audit-articles", description="Articles in this run")
+    report = written.get("html") or written.get("json")
+    if report:
+        create_link_artifact(Path(report).resolve().as_uri(), link_text="HTML report", key="health-audit-report")
 
 
 @flow(name="health-audit", log_prints=True)
@@ -72,58 +137,52 @@ def audit_flow(
     logger.info("Auditing %d articles", len(items))
     started = now()
     settings = config.effective()
-    unavailable: str | None = None
-    with _grammar_server(config) as url_or_reason:
-        if config.grammar.enabled:
-            if url_or_reason.startswith("http"):
-                settings["grammar"]["url"] = url_or_reason
-            else:
-                unavailable = url_or_reason
+    with _grammar(config) as (url, unavailable):
+        if url:
+            settings["grammar"]["url"] = url
         futures = [audit_article.submit(src, settings, unavailable) for src in items]
         articles = [f.result() for f in futures]
-    run = RunResult(
-        id=uuid.uuid4().hex[:12],
-        started_at=started,
-        finished_at=now(),
-        config=config.effective(),
-        articles=articles,
-        tool_version=__version__,
-        fail_on=config.fail_on,
-    )
+    run = new_run(config, started, articles, {})
+    history = open_history(config)
+    if history:
+        history.finish(run, config)
     written = write_report(run, config.out, config.formats)
+    publish_artifacts(run, written)
     summary = run.summary()
     logger.info("Gate %s: %s", summary["gate"], summary)
-    return {"summary": summary, "outputs": written}
+    return {"summary": summary, "outputs": written, "stats": {k: v for k, v in run.stats.items() if k != "trends"}}
 
 
-class _grammar_server:
-    """Yields the server URL, or the reason grammar is unavailable; '' when grammar is off."""
+def _share_temporary_api() -> None:
+    """Dask workers are other processes: give them the temporary API's URL, or each would start its own."""
+    from prefect.settings import PREFECT_API_URL
 
-    def __init__(self, config: Config) -> None:
-        self.config = config
-        self._cm: Any = None
+    if PREFECT_API_URL.value() or os.environ.get("PREFECT_API_URL"):
+        return
+    from prefect.server.api.server import SubprocessASGIServer
 
-    def __enter__(self) -> str:
-        if not self.config.grammar.enabled:
-            return ""
-        self._cm = languagetool_url(self.config.grammar.url, start_timeout=self.config.grammar.start_timeout)
-        try:
-            url, _server = self._cm.__enter__()
-        except LanguageToolUnavailable as err:
-            self._cm = None
-            return f"LanguageTool is not available: {err}"
-        return str(url)
+    server = SubprocessASGIServer()
+    server.start()
+    os.environ["PREFECT_API_URL"] = server.api_url
 
-    def __exit__(self, *exc: object) -> None:
-        if self._cm is not None:
-            self._cm.__exit__(*exc)
+
+def task_runner(config: Config) -> Any:
+    if config.runner.task_runner == "dask":
+        from prefect_dask import DaskTaskRunner
+
+        _share_temporary_api()
+        if config.runner.dask_address:
+            return DaskTaskRunner(address=config.runner.dask_address)
+        return DaskTaskRunner(
+            cluster_class="distributed.LocalCluster",
+            cluster_kwargs={"n_workers": config.runner.dask_workers, "threads_per_worker": 2, "processes": True},
+        )
+    return ThreadPoolTaskRunner(max_workers=max(1, config.workers))
 
 
 def run(sources: list[str], config_path: str | None = None, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     cfg = load_config(config_path, overrides)
-    runner: ThreadPoolTaskRunner[Any] = ThreadPoolTaskRunner(max_workers=max(1, cfg.workers))
-    result: dict[str, Any] = audit_flow.with_options(task_runner=runner)(  # type: ignore[arg-type]
-        sources, config_path, overrides)
+    result: dict[str, Any] = audit_flow.with_options(task_runner=task_runner(cfg))(sources, config_path, overrides)
     return result
 
 
@@ -133,12 +192,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--config")
     parser.add_argument("--out")
     parser.add_argument("--no-grammar", action="store_true")
+    parser.add_argument("--dask", action="store_true", help="run the tasks on a local Dask cluster")
     args = parser.parse_args(argv)
     overrides: dict[str, Any] = {}
     if args.out:
         overrides["out"] = args.out
     if args.no_grammar:
         overrides["grammar"] = {"enabled": False}
+    if args.dask:
+        overrides["runner"] = {"task_runner": "dask"}
     try:
         result = run(args.sources, args.config, overrides)
     except ConfigError as err:
@@ -156,4 +218,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # Import by module name so Dask workers can pickle the tasks by reference, not from __main__.
+    from flows.audit import main as module_main
+
+    sys.exit(module_main())

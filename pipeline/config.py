@@ -29,14 +29,15 @@ class Section(BaseModel):
 
 
 class ReadabilityConfig(Section):
-    target_reading_age: float = 11.0  # NHS: reading age 9-11
-    smog_error: float = 14.0  # NHS "prioritise" line
-    sentence_words_warning: int = 20
-    sentence_words_very_hard: int = 30
-    paragraph_sentences: int = 3
-    section_delta: float = 3.0  # a section this many grades above the article is flagged
-    min_sentences_for_smog: int = 30
-    plain_words: str = str(DATA_DIR / "plain_words.yaml")
+    target_reading_age: float = Field(11.0, gt=0)  # NHS: reading age 9-11 (RD001)
+    smog_error: float = Field(14.0, gt=0)  # NHS "prioritise" line (RD002)
+    sentence_words_warning: int = Field(20, ge=1)  # RD004 above this many words
+    sentence_words_very_hard: int = Field(30, ge=1)  # RD005 above this many words
+    paragraph_sentences: int = Field(3, ge=1)  # RD006 above this many sentences
+    section_delta: float = Field(3.0, gt=0)  # RD003: a section this many SMOG grades above the rest
+    section_min_sentences: int = Field(3, ge=1)  # sections (and rests) shorter than this are not compared
+    min_sentences_for_smog: int = Field(30, ge=1)  # fewer: the SMOG figure is marked low-confidence
+    plain_words: str = str(DATA_DIR / "plain_words.yaml")  # the clinicians' swap list (RD008)
 
 
 class GrammarConfig(Section):
@@ -135,11 +136,24 @@ class SiteProfile(Section):
 
 class ExtractionConfig(Section):
     site_profiles: list[SiteProfile] = Field(default_factory=list)
+    use_trafilatura: bool = True  # its main-text vote; off: our markup rules alone
+    boilerplate_phrases: list[str] = Field(default_factory=list)  # whole blocks never scored
+    day_first: bool = True  # 03/05/2024 is 3 May (UK); false reads it as March 5
+    htmldate_fallback: bool = True  # guess the publication date with htmldate when the page names none
 
 
 class HistoryConfig(Section):
+    enabled: bool = True
     url: str | None = None  # SQLAlchemy URL; default: SQLite in the output folder
-    incremental: bool = True
+    incremental: bool = True  # reuse results of articles whose content, settings and rules are unchanged
+
+
+class RunnerConfig(Section):
+    task_runner: Literal["threads", "dask"] = "threads"
+    dask_address: str | None = None  # an existing Dask scheduler; otherwise a local cluster
+    dask_workers: int = 2
+    # With Dask: one LanguageTool server per worker process instead of one shared server URL.
+    languagetool_per_worker: bool = False
 
 
 class ScheduleConfig(Section):
@@ -177,6 +191,7 @@ class Config(Section):
     extraction: ExtractionConfig = Field(default_factory=ExtractionConfig)
     history: HistoryConfig = Field(default_factory=HistoryConfig)
     schedule: ScheduleConfig = Field(default_factory=ScheduleConfig)
+    runner: RunnerConfig = Field(default_factory=RunnerConfig)
     overrides: list[PathOverride] = Field(default_factory=list)
 
     @field_validator("select", "ignore")

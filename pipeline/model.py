@@ -113,6 +113,7 @@ class ArticleResult:
     findings: list[Finding] = field(default_factory=list)
     dates: dict[str, str | None] = field(default_factory=dict)
     content_hash: str = ""
+    reused: bool = False  # taken from history: content, settings and rules unchanged
 
     def counts(self) -> dict[str, int]:
         out: dict[str, int] = {lvl: 0 for lvl in LEVELS}
@@ -138,6 +139,8 @@ class RunResult:
     articles: list[ArticleResult]
     tool_version: str
     fail_on: str = "error"
+    # How the run went: articles reused from history, LanguageTool events, and so on.
+    stats: dict[str, Any] = field(default_factory=dict)
 
     def gate(self) -> Literal["pass", "fail"]:
         if self.fail_on == "never":
@@ -167,3 +170,39 @@ class RunResult:
 
 def to_dict(obj: Any) -> Any:
     return asdict(obj)
+
+
+def finding_from_dict(d: dict[str, Any]) -> Finding:
+    span = d.get("span")
+    return Finding(
+        rule=d["rule"],
+        name=d["name"],
+        outcome=d["outcome"],
+        level=d["level"],
+        message=d["message"],
+        span=Span(span["start"], span["end"]) if span else None,
+        excerpt=d.get("excerpt"),
+        selector=d.get("selector"),
+        suggestion=d.get("suggestion"),
+        tags=list(d.get("tags", [])),
+        suppressed=d.get("suppressed"),
+        data=dict(d.get("data", {})),
+    )
+
+
+def article_from_dict(d: dict[str, Any]) -> ArticleResult:
+    """The inverse of the report.json article entry, for history reuse and baselines."""
+    return ArticleResult(
+        id=d["id"],
+        source=d["source"],
+        status=d["status"],
+        title=d.get("title", ""),
+        language=d.get("language"),
+        text=d.get("text", ""),
+        stripped=list(d.get("stripped", [])),
+        blocks=[Block(**b) for b in d.get("blocks", [])],
+        metrics=dict(d.get("metrics", {})),
+        findings=[finding_from_dict(f) for f in d.get("findings", [])],
+        dates=dict(d.get("dates", {})),
+        content_hash=d.get("content_hash", ""),
+    )

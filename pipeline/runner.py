@@ -15,6 +15,7 @@ from . import __version__
 from .config import Config
 from .context import CheckContext
 from .grammar_service import GrammarService
+from .history import History, default_url
 from .languagetool import LanguageToolUnavailable, languagetool_url
 from .load import LoadError, load
 from .model import ArticleResult, Document, Finding, Level, RunResult, source_id
@@ -104,13 +105,21 @@ def audit_document(doc: Document, ctx: CheckContext) -> ArticleResult:
     )
 
 
-def audit_source(source: Source, ctx: CheckContext) -> ArticleResult:
+Reuse = Callable[[Document], ArticleResult | None]
+
+
+def audit_source(source: Source, ctx: CheckContext, reuse: Reuse | None = None) -> ArticleResult:
     try:
         doc = load(source, ctx.config)
     except LoadError as err:
         return error_result(source.location, err.code, str(err))
     except Exception as err:  # an extractor bug on one page must not stop the run
         return error_result(source.location, "EX001", f"{source.location} could not be read: {err}")
+    if reuse is not None:
+        previous = reuse(doc)
+        if previous is not None:
+            previous.reused = True
+            return previous
     return audit_document(doc, ctx)
 
 
@@ -148,24 +157,39 @@ def run_audit(
 
     def one(src: Source) -> ArticleResult:
         assert active is not None
-        res = audit_source(src, active)
+        res = audit_source(src, active, reuse)
         if progress:
             progress(res)
         return res
 
+    history = open_history(config)
+    reuse = history.reuser(config) if history and config.history.incremental else None
     with contextlib.ExitStack() as stack:
         active = ctx or stack.enter_context(check_context(config))
         with ThreadPoolExecutor(max_workers=max(1, config.workers)) as pool:
             articles = list(pool.map(one, items))
-        cfg = config.effective()
+        stats: dict[str, Any] = {}
         if active.grammar is not None:
-            cfg["grammar"]["server"] = active.grammar.stats()
+            stats["languagetool"] = active.grammar.stats()
+    run = new_run(config, started, articles, stats)
+    if history:
+        history.finish(run, config)
+    return run
+
+
+def new_run(config: Config, started: str, articles: list[ArticleResult], stats: dict[str, Any]) -> RunResult:
+    stats = {**stats, "reused": sum(a.reused for a in articles), "checked": sum(not a.reused for a in articles)}
     return RunResult(
         id=uuid.uuid4().hex[:12],
         started_at=started,
         finished_at=now(),
-        config=cfg,
+        config=config.effective(),
         articles=articles,
         tool_version=__version__,
         fail_on=config.fail_on,
+        stats=stats,
     )
+
+
+def open_history(config: Config) -> History | None:
+    return History.open(default_url(config)) if config.history.enabled else None

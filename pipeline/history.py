@@ -1,0 +1,252 @@
+"""Run history in a database (SQLite in the output folder by default, PostgreSQL by URL).
+
+Each run is written in one transaction, so a run that crashes half-way leaves earlier history
+intact. The same table answers "has this article changed?" for incremental runs: an article
+whose content, configuration and rule versions are unchanged reuses its stored result.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    select,
+)
+from sqlalchemy.engine import Engine
+
+from . import __version__
+from .config import Config
+from .model import ArticleResult, Document, RunResult, article_from_dict
+from .output.json_report import article_dict
+
+metadata = MetaData()
+
+runs = Table(
+    "runs",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("finished_at", DateTime(timezone=True), nullable=False),
+    Column("gate", String(8), nullable=False),
+    Column("articles", Integer, nullable=False),
+    Column("errors", Integer, nullable=False),
+    Column("warnings", Integer, nullable=False),
+    Column("notes", Integer, nullable=False),
+    Column("reused", Integer, nullable=False, default=0),
+    Column("fingerprint", String(64), nullable=False),
+)
+
+article_runs = Table(
+    "article_runs",
+    metadata,
+    Column("run_id", String(32), ForeignKey("runs.id", ondelete="CASCADE"), primary_key=True),
+    Column("article_id", String(32), primary_key=True),
+    Column("source", Text, nullable=False),
+    Column("title", Text, nullable=False, default=""),
+    Column("status", String(16), nullable=False),
+    Column("content_hash", String(64), nullable=False, index=True),
+    Column("fingerprint", String(64), nullable=False),
+    Column("smog", Float),
+    Column("uk_reading_age", Float),
+    Column("counts", JSON, nullable=False),  # {family: {level: n}}
+    Column("worst", String(8)),
+    Column("result", Text, nullable=False),  # the article's JSON, for reuse
+)
+
+# Findings that mean the stored result is incomplete.
+_INCOMPLETE = {"GR900", "EX003"}
+
+# Settings that change where or how fast we run, not what an article's findings are.
+_NOT_RESULT_AFFECTING = {
+    "sources", "sitemaps", "out", "formats", "workers", "waivers", "baseline", "history", "schedule", "runner",
+}
+
+
+def fingerprint(config: Config) -> str:
+    """Hash of everything that decides an article's findings: settings, rules, clinical data, version."""
+    from .registry import RULES, load_all
+
+    load_all()
+    settings = {k: v for k, v in config.effective().items() if k not in _NOT_RESULT_AFFECTING}
+    settings.get("grammar", {}).pop("url", None)
+    h = hashlib.sha256()
+    h.update(__version__.encode())
+    h.update(json.dumps(settings, sort_keys=True).encode())
+    h.update(json.dumps(sorted((c, r.name, r.default_level) for c, r in RULES.items())).encode())
+    pkg = Path(__file__).parent
+    for path in sorted([*pkg.glob("rules/*.py"), *pkg.glob("data/**/*")]):
+        if path.is_file():
+            h.update(path.name.encode())
+            h.update(path.read_bytes())
+    return h.hexdigest()[:32]
+
+
+def default_url(config: Config) -> str:
+    return config.history.url or f"sqlite:///{Path(config.out).resolve() / 'history.sqlite'}"
+
+
+@dataclass
+class History:
+    engine: Engine
+
+    @classmethod
+    def open(cls, url: str) -> History:
+        """One engine per URL and process (tasks on threads or Dask workers share it)."""
+        with _OPEN_LOCK:
+            if url not in _OPEN:
+                if url.startswith("sqlite:///"):
+                    Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+                engine = create_engine(url)
+                metadata.create_all(engine)
+                _OPEN[url] = cls(engine)
+            return _OPEN[url]
+
+    def reuser(self, config: Config) -> Callable[[Document], ArticleResult | None]:
+        fp = fingerprint(config)
+        return lambda doc: self.reusable(doc.source, doc.content_hash, fp)
+
+    def finish(self, run: RunResult, config: Config) -> None:
+        """Attach trends against earlier runs to the run, then record it."""
+        run.stats["trends"] = self.trends(run)
+        self.record(run, fingerprint(config))
+
+    def reusable(self, source: str, content_hash: str, fp: str) -> ArticleResult | None:
+        """The latest stored result for this exact content under the same fingerprint."""
+        q = (
+            select(article_runs.c.result)
+            .join(runs, runs.c.id == article_runs.c.run_id)
+            .where(
+                article_runs.c.source == source,
+                article_runs.c.content_hash == content_hash,
+                article_runs.c.fingerprint == fp,
+                article_runs.c.status == "audited",
+            )
+            .order_by(runs.c.started_at.desc())
+            .limit(1)
+        )
+        with self.engine.connect() as conn:
+            row = conn.execute(q).first()
+        if row is None:
+            return None
+        previous = article_from_dict(json.loads(row[0]))
+        # A result that a missing service or a crash made incomplete is checked again.
+        if any(f.rule in _INCOMPLETE for f in previous.findings):
+            return None
+        return previous
+
+    def record(self, run: RunResult, fp: str) -> None:
+        s = run.summary()
+        with self.engine.begin() as conn:  # one transaction: all of the run or none of it
+            conn.execute(
+                runs.insert().values(
+                    id=run.id,
+                    started_at=_ts(run.started_at),
+                    finished_at=_ts(run.finished_at),
+                    gate=s["gate"],
+                    articles=s["articles"],
+                    errors=s["errors"],
+                    warnings=s["warnings"],
+                    notes=s["notes"],
+                    reused=int(run.stats.get("reused", 0)),
+                    fingerprint=fp,
+                )
+            )
+            for a in run.articles:
+                rd = a.metrics.get("readability", {})
+                conn.execute(
+                    article_runs.insert().values(
+                        run_id=run.id,
+                        article_id=a.id,
+                        source=a.source,
+                        title=a.title,
+                        status=a.status,
+                        content_hash=a.content_hash,
+                        fingerprint=fp,
+                        smog=rd.get("smog"),
+                        uk_reading_age=rd.get("uk_reading_age"),
+                        counts=family_counts(a),
+                        worst=a.worst_level(),
+                        result=json.dumps(article_dict(a), ensure_ascii=False),
+                    )
+                )
+
+    def runs(self, limit: int = 20) -> list[dict[str, Any]]:
+        q = select(runs).order_by(runs.c.started_at.desc()).limit(limit)
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(q)]
+
+    def article_history(self, source: str, limit: int = 20) -> list[dict[str, Any]]:
+        q = (
+            select(
+                article_runs.c.run_id,
+                runs.c.started_at,
+                article_runs.c.content_hash,
+                article_runs.c.smog,
+                article_runs.c.counts,
+            )
+            .join(runs, runs.c.id == article_runs.c.run_id)
+            .where(article_runs.c.source == source)
+            .order_by(runs.c.started_at.desc())
+            .limit(limit)
+        )
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(q)]
+
+    def trends(self, run: RunResult, limit: int = 10) -> dict[str, Any]:
+        """Earlier runs' totals, and per article what changed since its last recorded run.
+
+        Call before record(), so "last" means the run before this one.
+        """
+        earlier = [r for r in self.runs(limit) if r["id"] != run.id]
+        articles: dict[str, dict[str, Any]] = {}
+        for a in run.articles:
+            last = next((h for h in self.article_history(a.source, 2) if h["run_id"] != run.id), None)
+            articles[a.id] = {
+                "new": last is None,
+                "content_changed": bool(last and last["content_hash"] != a.content_hash),
+                "smog_before": last["smog"] if last else None,
+                "counts_before": last["counts"] if last else None,
+            }
+        return {
+            "runs": [
+                {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in r.items()}
+                for r in reversed(earlier)
+            ],
+            "articles": articles,
+        }
+
+
+_OPEN: dict[str, History] = {}
+_OPEN_LOCK = threading.Lock()
+
+
+def family_counts(a: ArticleResult) -> dict[str, dict[str, int]]:
+    out: dict[str, dict[str, int]] = {}
+    for f in a.findings:
+        if f.counts:
+            fam = out.setdefault(f.family, {"error": 0, "warning": 0, "note": 0})
+            fam[f.level] += 1
+    return out
+
+
+def _ts(iso: str) -> datetime:
+    dt = datetime.fromisoformat(iso)
+    return dt if dt.tzinfo else dt.replace(tzinfo=UTC)

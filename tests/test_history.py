@@ -1,0 +1,93 @@
+"""History and incremental runs: unchanged articles are reused, changed ones re-checked, and a run
+that crashes while being recorded leaves earlier history intact."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from pipeline.config import from_mapping
+from pipeline.history import History, default_url
+from pipeline.languagetool import LanguageToolServer
+from pipeline.runner import run_audit
+
+from .conftest import SAMPLES
+
+
+@pytest.fixture()
+def site(tmp_path: Path) -> Path:
+    folder = tmp_path / "site"
+    shutil.copytree(SAMPLES / "articles", folder)
+    return folder
+
+
+def test_flow_reuses_unchanged_articles_and_rechecks_changed_one(
+    site: Path, tmp_path: Path, lt_server: LanguageToolServer
+) -> None:
+    from flows.audit import run
+
+    out = tmp_path / "out"
+    overrides = {"out": str(out), "grammar": {"url": lt_server.url}}
+    n = len(list(site.glob("*.html")))
+    first = run([str(site)], overrides=overrides)
+    assert first["stats"]["reused"] == 0 and first["stats"]["checked"] == n
+    second = run([str(site)], overrides=overrides)
+    assert second["stats"]["reused"] == n and second["stats"]["checked"] == 0
+    assert second["summary"] == first["summary"]
+
+    page = site / "stroke-symptoms.html"
+    page.write_text(
+        page.read_text(encoding="utf-8").replace("</h1>", "</h1><p>Strokes are more common after 55.</p>", 1),
+        encoding="utf-8",
+    )
+    third = run([str(site)], overrides=overrides)
+    assert third["stats"]["checked"] == 1 and third["stats"]["reused"] == n - 1
+
+    history = History.open(default_url(from_mapping(overrides)))
+    assert len(history.runs()) == 3
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    trend = report["run"]["stats"]["trends"]
+    assert len(trend["runs"]) == 2  # the two earlier runs
+    changed = {a["source"]: trend["articles"][a["id"]] for a in report["articles"]}
+    assert changed[str(page)]["content_changed"] is True
+    assert sum(c["content_changed"] for c in changed.values()) == 1
+
+
+def test_changed_settings_are_not_reused(site: Path, tmp_path: Path) -> None:
+    base = {"out": str(tmp_path / "out"), "grammar": {"enabled": False}}
+    run_audit([str(site)], from_mapping(base))
+    again = run_audit([str(site)], from_mapping({**base, "readability": {"target_reading_age": 9}}))
+    assert again.stats["reused"] == 0
+
+
+def test_crash_while_recording_keeps_earlier_history(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = from_mapping({"out": str(tmp_path / "out"), "grammar": {"enabled": False}})
+    run_audit([str(site)], config)
+    history = History.open(default_url(config))
+    before = history.runs()
+    assert len(before) == 1
+
+    import pipeline.history as hist
+
+    calls = {"n": 0}
+    real = hist.article_dict
+
+    def crash_on_third(a: object) -> dict[str, object]:
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise RuntimeError("disk full")
+        return real(a)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(hist, "article_dict", crash_on_third)
+    with pytest.raises(RuntimeError, match="disk full"):
+        run_audit([str(site)], from_mapping({**config.effective(), "history": {"incremental": False}}))
+    after = history.runs()
+    assert [r["id"] for r in after] == [r["id"] for r in before]
+    with history.engine.connect() as conn:
+        rows = conn.execute(hist.article_runs.select()).fetchall()
+    assert {r.run_id for r in rows} == {before[0]["id"]}
