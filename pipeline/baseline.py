@@ -1,0 +1,186 @@
+"""Baseline mode: compare a run with an earlier report.json and let only new problems fail the gate.
+
+Teams adopting the gate on a site that already has problems record a baseline once; after that a
+finding already in the baseline is marked "known" (visible, not counted), while a new finding, or a
+reading-level finding whose figure got worse, counts as usual. An expired waiver is never excused
+by the baseline: its review date has passed and a clinician must look again.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .config import ConfigError
+from .model import ArticleResult, Finding, RunResult
+from .waivers import dict_fingerprints, finding_fingerprints
+
+# Figures in a reading-level finding's data (or the article's readability metrics) where higher is worse.
+READING_FIGURES = ("smog", "uk_reading_age", "flesch_kincaid_grade", "grade")
+
+
+class BaselineError(ConfigError):
+    """The baseline file is missing or is not a health-audit report.json."""
+
+
+@dataclass
+class BaselineArticle:
+    id: str
+    source: str
+    # fingerprint -> the finding entry from report.json (fail and review outcomes only)
+    findings: dict[str, dict[str, Any]]
+    readability: dict[str, Any]
+
+
+@dataclass
+class Baseline:
+    path: str
+    run_id: str
+    finished_at: str
+    articles: dict[str, BaselineArticle]
+
+    def article_for(self, a: ArticleResult) -> BaselineArticle | None:
+        found = self.articles.get(a.id)
+        if found is None:  # ids are hashes of the source; fall back to the source itself
+            found = next((b for b in self.articles.values() if b.source == a.source), None)
+        return found
+
+
+def load_baseline(path: str | Path) -> Baseline:
+    p = Path(path)
+    try:
+        data = json.loads(p.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise BaselineError(f"baseline not found: {p}") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as err:
+        raise BaselineError(f"{p}: the baseline is not JSON: {err}") from None
+    if not isinstance(data, dict) or not isinstance(data.get("articles"), list) or "run" not in data:
+        raise BaselineError(f"{p}: not a health-audit report.json (no run or articles)")
+    articles: dict[str, BaselineArticle] = {}
+    for entry in data["articles"]:
+        try:
+            entries = list(entry.get("findings", []))
+            fps = [f.get("fingerprint") or fp for f, fp in zip(entries, dict_fingerprints(entries), strict=True)]
+            articles[entry["id"]] = BaselineArticle(
+                id=entry["id"],
+                source=entry["source"],
+                findings={
+                    fp: f for f, fp in zip(entries, fps, strict=True) if f.get("outcome") in ("fail", "review")
+                },
+                readability=dict(entry.get("metrics", {}).get("readability") or {}),
+            )
+        except (KeyError, TypeError, AttributeError) as err:
+            raise BaselineError(f"{p}: an article entry is malformed ({err!r})") from None
+    run = data["run"] if isinstance(data["run"], dict) else {}
+    return Baseline(str(p), str(run.get("id", "")), str(run.get("finished_at", "")), articles)
+
+
+@dataclass
+class ReadingChange:
+    article: str
+    source: str
+    figure: str
+    before: float
+    after: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "article": self.article,
+            "source": self.source,
+            "figure": self.figure,
+            "before": self.before,
+            "after": self.after,
+        }
+
+
+@dataclass
+class BaselineComparison:
+    path: str
+    run_id: str
+    finished_at: str
+    new: int = 0
+    unchanged: int = 0
+    worse: int = 0
+    fixed: int = 0
+    new_articles: list[str] = field(default_factory=list)
+    reading_worse: list[ReadingChange] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "file": self.path,
+            "run_id": self.run_id,
+            "finished_at": self.finished_at,
+            "new": self.new,
+            "unchanged": self.unchanged,
+            "worse": self.worse,
+            "fixed": self.fixed,
+            "new_articles": self.new_articles,
+            "reading_worse": [c.to_dict() for c in self.reading_worse],
+        }
+
+
+def _number(value: Any) -> float | None:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def _got_worse(before: dict[str, Any], after: dict[str, Any]) -> tuple[str, float, float] | None:
+    for key in READING_FIGURES:
+        b, a = _number(before.get(key)), _number(after.get(key))
+        if b is not None and a is not None and a > b:
+            return key, b, a
+    return None
+
+
+def _reading_regression(f: Finding, old: dict[str, Any], a: ArticleResult, b: BaselineArticle) -> bool:
+    """A known RD finding counts again when its figure, or the article's, is worse than before."""
+    if f.family != "RD":
+        return False
+    if _got_worse(old.get("data") or {}, f.data):
+        return True
+    return f.span is None and _got_worse(b.readability, a.metrics.get("readability") or {}) is not None
+
+
+def apply_baseline(run: RunResult, baseline: Baseline) -> BaselineComparison:
+    result = BaselineComparison(baseline.path, baseline.run_id, baseline.finished_at)
+    for a in run.articles:
+        before = baseline.article_for(a)
+        if before is None:
+            result.new_articles.append(a.source)
+        else:
+            change = _got_worse(before.readability, a.metrics.get("readability") or {})
+            if change:
+                result.reading_worse.append(ReadingChange(a.id, a.source, *change))
+        seen: set[str] = set()
+        for f, fp in zip(a.findings, finding_fingerprints(a.findings), strict=True):
+            if f.outcome not in ("fail", "review"):
+                continue
+            seen.add(fp)
+            old = before.findings.get(fp) if before else None
+            if f.suppressed is not None:  # waived: the waiver decides, the baseline only records
+                f.data = {**f.data, "baseline": {"state": "unchanged" if old else "new"}}
+                continue
+            if old is None:
+                result.new += 1
+                f.data = {**f.data, "baseline": {"state": "new"}}
+            elif before is not None and _reading_regression(f, old, a, before):
+                result.worse += 1
+                f.data = {**f.data, "baseline": {"state": "worse"}}
+            elif f.data.get("waiver", {}).get("status") == "expired":
+                result.unchanged += 1
+                f.data = {**f.data, "baseline": {"state": "unchanged"}}
+            else:
+                result.unchanged += 1
+                f.data = {**f.data, "baseline": {"state": "unchanged"}}
+                f.suppressed = {
+                    "kind": "baseline",
+                    "reason": f"Already reported in the baseline run {baseline.run_id or '(unknown)'}"
+                    f"{' of ' + baseline.finished_at[:10] if baseline.finished_at else ''}; not new.",
+                    "approved_by": "baseline",
+                    "expires": None,
+                    "baseline": baseline.path,
+                }
+        if before is not None:
+            result.fixed += len(set(before.findings) - seen)
+    return result
