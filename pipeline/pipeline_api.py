@@ -1,18 +1,40 @@
-"""The library's one-call entry point: audit sources and write the outputs (used by the CLI)."""
+"""The library's one-call entry point: audit sources, apply the gate and write the outputs.
+
+The command line uses `audit_and_write`; the Prefect flow audits article by article itself and then
+calls `gate_and_write` with the same configuration, so both produce the same outputs and verdict.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from .config import Config
+from .gate import GateInputs, GateReport, apply_gate
 from .model import ArticleResult, RunResult
 from .output.writer import write_outputs
 from .runner import run_audit
 
 
-def audit_and_write(
-    sources: list[str], config: Config, *, show_progress: bool = False
-) -> tuple[RunResult, dict[str, Path]]:
+@dataclass
+class AuditOutcome:
+    run: RunResult
+    gate: GateReport
+    written: dict[str, Path]
+
+
+def gate_and_write(
+    run: RunResult, config: Config, *, inputs: GateInputs | None = None, today: date | None = None
+) -> tuple[GateReport, dict[str, Path]]:
+    """Apply waivers and baseline from `config` to a finished run, then write every output."""
+    gate = apply_gate(run, config, inputs=inputs, today=today)
+    return gate, write_outputs(run, Path(config.out), config.formats, gate)
+
+
+def audit(sources: list[str], config: Config, *, show_progress: bool = False) -> AuditOutcome:
+    """Audit, gate and write. A bad waivers or baseline file fails (ConfigError) before any audit."""
+    inputs = GateInputs.from_config(config)
     if show_progress:
         from rich.progress import Progress
 
@@ -28,4 +50,12 @@ def audit_and_write(
             run = run_audit(sources, config, progress=tick)
     else:
         run = run_audit(sources, config)
-    return run, write_outputs(run, Path(config.out), config.formats)
+    gate, written = gate_and_write(run, config, inputs=inputs)
+    return AuditOutcome(run, gate, written)
+
+
+def audit_and_write(
+    sources: list[str], config: Config, *, show_progress: bool = False
+) -> tuple[RunResult, dict[str, Path]]:
+    outcome = audit(sources, config, show_progress=show_progress)
+    return outcome.run, outcome.written

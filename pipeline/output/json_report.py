@@ -7,14 +7,18 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from ..gate import GateReport, report_for
 from ..model import SCHEMA_VERSION, ArticleResult, Finding, RunResult
+from ..waivers import finding_fingerprints
 
 SCHEMA_PATH = Path(__file__).resolve().parents[1] / "schemas" / "report.schema.json"
 
 
-def finding_dict(f: Finding) -> dict[str, Any]:
+def finding_dict(f: Finding, fingerprint: str | None = None) -> dict[str, Any]:
     d = asdict(f)
     d["span"] = {"start": f.span.start, "end": f.span.end} if f.span else None
+    if fingerprint is not None:
+        d["fingerprint"] = fingerprint  # what waivers and baselines match on
     return d
 
 
@@ -33,12 +37,15 @@ def article_dict(a: ArticleResult) -> dict[str, Any]:
         "metrics": a.metrics,
         "dates": a.dates,
         "content_hash": a.content_hash,
+        "reused": a.reused,
         "counts": a.counts(),
-        "findings": [finding_dict(f) for f in a.findings],
+        "findings": [
+            finding_dict(f, fp) for f, fp in zip(a.findings, finding_fingerprints(a.findings), strict=True)
+        ],
     }
 
 
-def run_dict(run: RunResult) -> dict[str, Any]:
+def run_dict(run: RunResult, gate: GateReport | None = None) -> dict[str, Any]:
     return {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "health-audit", "version": run.tool_version},
@@ -47,15 +54,17 @@ def run_dict(run: RunResult) -> dict[str, Any]:
             "started_at": run.started_at,
             "finished_at": run.finished_at,
             "config": run.config,
+            "stats": run.stats,
         },
         "summary": run.summary(),
+        "gate": (gate or report_for(run)).to_dict(),
         "articles": [article_dict(a) for a in run.articles],
     }
 
 
-def write(run: RunResult, out: Path) -> Path:
+def write(run: RunResult, out: Path, gate: GateReport | None = None) -> Path:
     path = out / "report.json"
-    path.write_text(json.dumps(run_dict(run), indent=2, ensure_ascii=False), encoding="utf-8")
+    path.write_text(json.dumps(run_dict(run, gate), indent=2, ensure_ascii=False), encoding="utf-8")
     return path
 
 

@@ -5,22 +5,33 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from ..gate import GateReport, report_for
 from ..model import RunResult
-from . import html_report, json_report
+from . import html_report, json_report, junit, markdown, sarif
 
-Writer = Callable[[RunResult, Path], Path]
+Writer = Callable[[RunResult, Path, GateReport], Path]
 
 WRITERS: dict[str, Writer] = {
     "json": json_report.write,
     "html": html_report.write,
+    "junit": junit.write,
+    "sarif": sarif.write,
+    "md": markdown.write,
 }
 
 
-def write_outputs(run: RunResult, out: Path, formats: Sequence[str]) -> dict[str, Path]:
+def write_outputs(
+    run: RunResult, out: Path, formats: Sequence[str], gate: GateReport | None = None
+) -> dict[str, Path]:
+    """Write report.json (always: it is canonical) and every other format asked for.
+
+    `gate` is what `pipeline.gate.apply_gate` returned; without it the outputs describe the run as
+    it stands, with no waivers or baseline.
+    """
     out.mkdir(parents=True, exist_ok=True)
-    # report.json is canonical and always written.
-    written = {"json": json_report.write(run, out)}
+    gate = gate or report_for(run)
+    written = {"json": json_report.write(run, out, gate)}
     for fmt in formats:
         if fmt != "json" and fmt in WRITERS:
-            written[fmt] = WRITERS[fmt](run, out)
+            written[fmt] = WRITERS[fmt](run, out, gate)
     return written

@@ -1,0 +1,270 @@
+"""The HTML report without a browser: structure, escaping, Content-Security-Policy, findings in place."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup, Tag
+
+from pipeline.gate import GateInputs, GateReport, apply_gate
+from pipeline.model import Block, Finding, RunResult, Span
+from pipeline.output import html_report
+from pipeline.output.html_report import Numbered, article_filename, numbered_findings, text_pieces
+from pipeline.registry import RULES
+from pipeline.waivers import Waiver
+
+from .test_report_data import HOSTILE, PAYLOADS, hostile_run, sample_run
+
+TODAY = date(2026, 11, 20)
+
+
+def _write(run: RunResult, out: Path, gate: GateReport | None = None) -> dict[str, BeautifulSoup]:
+    out.mkdir(parents=True, exist_ok=True)
+    html_report.write(run, out, gate)
+    pages = {"index": out / "index.html", **{a.id: out / article_filename(a) for a in run.articles}}
+    return {k: BeautifulSoup(p.read_text(encoding="utf-8"), "lxml") for k, p in pages.items()}
+
+
+def _csp(soup: BeautifulSoup) -> str:
+    meta = soup.find("meta", attrs={"http-equiv": "Content-Security-Policy"})
+    assert isinstance(meta, Tag)
+    return str(meta["content"])
+
+
+def _sha(text: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
+
+
+def _gated() -> RunResult:
+    run = sample_run()
+    run.stats = {"trends": {
+        "runs": [{"id": "r0", "finished_at": "2026-11-13T09:00:00+00:00", "articles": 3, "errors": 5,
+                  "warnings": 2, "notes": 0, "gate": "fail"}],
+        "articles": {run.articles[1].id: {"new": False, "smog_before": 8.7,
+                                          "counts_before": {"GR": {"error": 3, "warning": 0, "note": 0}}}},
+    }}
+    return run
+
+
+def test_pages_carry_a_strict_csp_matching_their_own_style_and_script(tmp_path: Path) -> None:
+    run = sample_run()
+    pages = _write(run, tmp_path)
+    index = pages["index"]
+    policy = _csp(index)
+    style = index.find("style")
+    script = index.find("script")
+    assert isinstance(style, Tag) and isinstance(script, Tag)
+    assert f"style-src {_sha(style.string or '')}" in policy
+    assert f"script-src {_sha(script.string or '')}" in policy
+    assert "default-src 'none'" in policy and "unsafe-inline" not in policy
+    head = index.find("head")
+    assert isinstance(head, Tag)
+    assert [t.name for t in head.find_all(True)][:2] == ["meta", "meta"]  # charset, then the policy
+    for a in run.articles:
+        page = pages[a.id]
+        assert "script-src 'none'" in _csp(page)
+        assert page.find_all("script") == []
+        assert not page.find_all("link") and not page.find_all("img")  # self-contained: nothing to fetch
+
+
+def test_every_finding_in_the_text_links_to_its_explanation_and_back(tmp_path: Path) -> None:
+    run = sample_run()
+    page = _write(run, tmp_path)[run.articles[1].id]
+    ids = [t["id"] for t in page.find_all(id=True)]
+    assert len(ids) == len(set(ids)), "duplicate ids"
+    badges = page.select(".article-text a.badge")
+    assert badges
+    for badge in badges:
+        target = page.find(id=str(badge["href"]).lstrip("#"))
+        assert isinstance(target, Tag) and "finding" in (target.get("class") or [])
+        back = target.select_one(".back a")
+        assert back is not None and back["href"] == f"#{badge['id']}"
+        assert target.find(string=re.compile("Why it matters for patients"))
+        assert target.find(string=re.compile("Guideline")) or target.select_one(".rule")
+    numbered = numbered_findings(run.articles[1])
+    assert len(page.select("li.finding")) == len(numbered)
+    labels = [b.select_one(".visually-hidden").get_text() for b in badges]  # type: ignore[union-attr]
+    assert any(label.startswith("Finding") and "error" in label and "spelling" in label for label in labels)
+
+
+def test_overlapping_findings_highlight_worst_level_with_a_badge_at_each_end() -> None:
+    run = sample_run()
+    a = run.articles[1]
+    numbered = numbered_findings(a)
+    pieces = text_pieces(a, numbered)
+    paragraph = pieces[2]  # the long sentence with a misspelling and an unexplained term inside
+    marked = {s.text: s.level for s in paragraph.segments}
+    assert marked["paracetmol"] == "error"  # the spelling error inside the warning-level long sentence
+    assert marked["mottled"] == "warning"  # a note inside the warning: the worse level shows
+    assert any(s.level == "warning" for s in paragraph.segments if "for a high temperature" in s.text)
+    badge_after = {s.text: [b.number for b in s.badges] for s in paragraph.segments if s.badges}
+    by_rule = {n.finding.rule: n.number for n in numbered}
+    assert badge_after["paracetmol"] == [by_rule["GR002"]]
+    last = paragraph.segments[-1]
+    assert [b.number for b in last.badges] == [by_rule["GR001"]]  # the long sentence's mark at its end
+    assert "".join(s.text for p in pieces for s in p.segments) == a.text.replace("\n", "")
+
+
+def test_text_covered_only_by_waived_findings_is_muted() -> None:
+    run = sample_run()
+    waivers = [
+        Waiver(rule=code, article="sepsis.html", excerpt=excerpt, reason="Agreed.", approved_by="Dr A Patel",
+               expires=date(2027, 1, 1))
+        for code, excerpt in (("GR001", "Take paracetmol"), ("GR002", "paracetmol"), ("MT001", "mottled"))
+    ]
+    apply_gate(run, inputs=GateInputs(waivers=waivers), today=TODAY)
+    a = run.articles[1]
+    paragraph = text_pieces(a, numbered_findings(a))[2]
+    assert all(s.level is None and s.muted for s in paragraph.segments)
+    assert {b.state for s in paragraph.segments for b in s.badges} == {"waived"}
+    assert all("waived" in b.label for s in paragraph.segments for b in s.badges)
+
+
+def test_whole_article_and_markup_findings_are_listed_above_the_text(tmp_path: Path) -> None:
+    run = sample_run()
+    page = _write(run, tmp_path)[run.articles[1].id]
+    whole = page.find(id="h-whole")
+    assert isinstance(whole, Tag)
+    section = whole.find_parent("section")
+    assert isinstance(section, Tag)
+    rules = [t.get_text() for t in section.select(".rule")]
+    assert any("RD001" in r for r in rules) and any("AX005" in r for r in rules)
+    assert section.find(string=re.compile("article > figure")), "the selector is shown"
+    assert section.find(string='<img src="rash.png">'), "the markup excerpt is shown as text"
+
+
+def test_scorecard_readability_safety_glossary_and_stripped(tmp_path: Path) -> None:
+    run = sample_run()
+    page = _write(run, tmp_path)[run.articles[1].id]
+    text = page.get_text(" ", strip=True)
+    rows = {r.th.get_text(" ", strip=True): r.get_text(" ", strip=True)
+            for r in page.select("table.scorecard tbody tr")}
+    assert "Fail" in rows["GR grammar and spelling"]
+    assert "Review" in rows["MT medical terms and abbreviations"]
+    assert "UK reading age 14.2" in text and "3.2 years above target" in text
+    assert "SMOG 0 to 9" in text and "93% of UK adults" in text
+    checklist = [r.get_text(" ", strip=True) for r in page.select("table.checklist tbody tr")]
+    assert any("Emergency action" in r and "Pass" in r for r in checklist)
+    assert any("Urgent advice" in r and "Fail" in r for r in checklist)
+    glossary = page.select("table.glossary tbody tr")
+    assert len(glossary) == 1 and "blotchy" in glossary[0].get_text()
+    stripped = page.select("details.stripped li")
+    assert [li.get_text() for li in stripped] == run.articles[1].stripped
+    assert page.select_one("details.passes") is not None and "GR900" in page.select_one("details.passes").get_text()  # type: ignore[union-attr]
+
+
+def test_missing_metrics_render_gracefully(tmp_path: Path) -> None:
+    run = sample_run()
+    page = _write(run, tmp_path)[run.articles[2].id]  # the article that could not be read
+    text = page.get_text(" ", strip=True)
+    assert "Could not be audited" in text
+    assert "reading level was not measured" in text
+    assert "Safety messages were not checked: the article could not be read" in text
+    assert "There is no article text to show" in text
+    assert "Blocks publication" in text
+
+
+def test_gate_marks_are_shown_on_cards(tmp_path: Path) -> None:
+    run = sample_run()
+    waivers = [
+        Waiver(rule="AX005", article="sepsis.html", excerpt="rash.png", reason="Image replaced next sprint.",
+               approved_by="Dr A Patel", expires=date(2027, 1, 1)),
+        Waiver(rule="GR002", article="sepsis.html", excerpt="paracetmol", reason="Old brand.",
+               approved_by="Dr B Jones", expires=date(2026, 1, 1)),
+        Waiver(rule="RD002", article="nowhere.html", excerpt="x", reason="r", approved_by="Dr C",
+               expires=date(2027, 1, 1)),
+    ]
+    gate = apply_gate(run, inputs=GateInputs(waivers=waivers), today=TODAY)
+    pages = _write(run, tmp_path, gate)
+    article = pages[run.articles[1].id]
+    waived = article.select_one("li.finding.state-waived")
+    expired = article.select_one("li.finding.state-expired")
+    assert waived is not None and "Waived by Dr A Patel" in waived.get_text(" ", strip=True)
+    assert expired is not None and "Waiver expired on 2026-01-01" in expired.get_text(" ", strip=True)
+    statuses = [r.get_text(" ", strip=True) for r in pages["index"].select("table.waivers tbody tr")]
+    assert "Active" in statuses[0] and "Expired" in statuses[1] and "Unused" in statuses[2]
+
+
+def test_index_is_worst_first_with_filters_and_trend(tmp_path: Path) -> None:
+    run = _gated()
+    index = _write(run, tmp_path)["index"]
+    rows = index.select("#articles tbody tr")
+    assert [r.select_one("td a").get_text() for r in rows] == ["Sepsis", "content/missing.html",  # type: ignore[union-attr]
+                                                                 "Washing your hands"]
+    sepsis_classes = set(rows[0]["class"])
+    assert {"m-all-any", "m-GR-error", "m-all-error", "m-AX-any", "m-MT-note"} <= sepsis_classes
+    assert "m-all-any" in rows[2]["class"] and "m-all-error" not in rows[2]["class"]
+    radios = [r["id"] for r in index.select("input[type=radio]")]
+    assert "ff-all" in radios and "ff-GR" in radios and "fl-error" in radios
+    style = index.find("style")
+    assert isinstance(style, Tag)
+    assert "#ff-GR:checked):has(#fl-error:checked) #articles tbody tr:not(.m-GR-error)" in (style.string or "")
+    trend = index.select("table.trend tbody tr")
+    assert len(trend) == 2 and "this run" in trend[1].get_text()
+    change = rows[0].select("td")[-1].get_text(strip=True)
+    assert change == "-1"  # three errors before, two now
+
+
+def test_index_shows_baseline_comparison(tmp_path: Path) -> None:
+    from pipeline.baseline import load_baseline
+    from pipeline.output import json_report
+
+    (tmp_path / "before").mkdir()
+    path = json_report.write(sample_run(), tmp_path / "before")
+    run = sample_run()
+    gate = apply_gate(run, inputs=GateInputs(baseline=load_baseline(path)), today=TODAY)
+    index = _write(run, tmp_path / "out", gate)["index"]
+    text = index.get_text(" ", strip=True)
+    assert "Compared with the baseline" in text and "Publication gate passed" in text
+    assert "Known from baseline" in text
+
+
+@pytest.mark.parametrize("page", ["index", "e111111111111111", "e222222222222222"])
+def test_hostile_content_is_escaped(tmp_path: Path, page: str) -> None:
+    run = hostile_run()
+    soup = _write(run, tmp_path)[page]
+    scripts = soup.find_all("script")
+    assert len(scripts) == (1 if page == "index" else 0)
+    for el in soup.find_all(True):
+        assert not [k for k in el.attrs if k.lower().startswith("on")], (el.name, el.attrs)
+        assert el.name not in ("iframe", "img", "svg", "base", "object", "embed")
+        if el.name == "meta":
+            assert el.get("http-equiv") in (None, "Content-Security-Policy")
+        if el.name == "a":
+            href = str(el.get("href"))
+            assert href.startswith(("#", "index.html", "article-", "https://")), href
+    if page == "e111111111111111":
+        text = soup.get_text()
+        assert PAYLOADS[0] in text and PAYLOADS[2] in text  # shown as text, not dropped
+        assert "{{ 7*7 }}" in text
+        assert soup.title is not None and HOSTILE[:40] in soup.title.get_text()
+    if page == "e111111111111111":
+        source = soup.select_one(".meta a")
+        assert source is not None and source["href"] == run.articles[0].source  # quotes stay inside
+        assert soup.select_one(".article-text").get("lang") is None  # type: ignore[union-attr]
+    if page == "e222222222222222":
+        assert soup.select_one(".meta a") is None  # a javascript: source is never a link
+
+
+def test_empty_text_and_spans_outside_the_text_do_not_break_rendering() -> None:
+    from pipeline.model import ArticleResult
+
+    a = ArticleResult(id="x", source="x.html", status="audited", text="Short text here.",
+                      blocks=[Block(kind="paragraph", start=0, end=16)],
+                      findings=[Finding(rule="GR001", name="grammar.grammar-error", outcome="fail", level="error",
+                                        message="m", span=Span(10, 99)),
+                                Finding(rule="GR001", name="grammar.grammar-error", outcome="fail", level="error",
+                                        message="m", span=Span(16, 16))])
+    numbered = numbered_findings(a)
+    assert [n.in_text for n in numbered] == [False, True]
+    pieces = text_pieces(a, numbered)
+    assert "".join(s.text for s in pieces[0].segments) == a.text
+    assert [b.number for s in pieces[0].segments for b in s.badges] == [2]
+    assert text_pieces(a.__class__(id="y", source="y", status="audited"), []) == []
+    assert isinstance(numbered[0], Numbered)
+    assert "GR001" in RULES
