@@ -184,8 +184,12 @@ def _services(locale: dict[str, Any], code: str) -> list[Service]:
 
 
 def _is_national(service: Service) -> bool:
-    """Numbers and proper names belong to a country; "your doctor" or "ambulance" do not."""
-    return not service.needs_urgency and (service.is_number or (not service.is_phrase and service.term != service.term.lower()))
+    """Numbers, and named services that carry one ("NHS 111"), belong to one country.
+
+    Words such as "your GP", "ambulance" or "emergency room" are not flagged as another country's:
+    the reader can still act on them, and the wrong-number rule is about numbers that fail.
+    """
+    return not service.is_phrase and any(c.isdigit() for c in service.term)
 
 
 @lru_cache(maxsize=8)

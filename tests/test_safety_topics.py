@@ -146,3 +146,15 @@ def test_every_locale_has_every_kind_of_service() -> None:
     for profile in profiles.values():
         for kind in KINDS:
             assert profile.services_of(kind), f"{profile.code} has no {kind} services"
+
+
+def test_excluded_phrases_and_overlaps_count_once_or_not_at_all() -> None:
+    [choking] = [p for p in PACKS if p.topic == "choking"]
+    smoke = _doc("Air quality", ["A cloud of choking smoke hung over the city.", "Choking fumes and choking smog."])
+    [score] = score_topics(smoke, (choking,))
+    assert score.score == 0
+    [aaa] = [p for p in PACKS if p.topic == "abdominal-aortic-aneurysm"]
+    overlap = _doc("Screening", ["An abdominal aortic aneurysm is a swelling of the aorta."])
+    [score] = score_topics(overlap, (aaa,))
+    # "abdominal aortic aneurysm" contains "aortic aneurysm": the longer term counts, once.
+    assert score.evidence == {"body: abdominal aortic aneurysm": 1}
