@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from .config import ConfigError, load_config
+from .gate import GateReport
 from .model import RunResult
 from .registry import RULES, load_all
 
@@ -65,20 +66,39 @@ def audit(
     items = list(sources or cfg.sources)
     if not items and not cfg.sitemaps:
         _fail_usage("nothing to audit: name files, folders or URLs, or set `sources` in the configuration")
-    from .pipeline_api import audit_and_write
+    from .pipeline_api import audit as run_and_gate
 
-    run, written = audit_and_write(items, cfg, show_progress=sys.stderr.isatty() and not quiet)
+    try:  # a bad waivers or baseline file is a usage error, found before the audit starts
+        outcome = run_and_gate(items, cfg, show_progress=sys.stderr.isatty() and not quiet)
+    except ConfigError as err:
+        _fail_usage(str(err))
+        return
     if not quiet:
-        _print_summary(run, written)
-    raise typer.Exit(EXIT_FAIL if run.summary()["gate"] == "fail" else EXIT_PASS)
+        _print_summary(outcome.run, outcome.written, outcome.gate)
+    raise typer.Exit(EXIT_FAIL if outcome.run.summary()["gate"] == "fail" else EXIT_PASS)
 
 
-def _print_summary(run: RunResult, written: dict[str, Path]) -> None:
+def _print_summary(run: RunResult, written: dict[str, Path], gate: GateReport | None = None) -> None:
     s = run.summary()
     typer.echo(
         f"{s['audited']}/{s['articles']} articles audited · {s['errors']} errors · "
         f"{s['warnings']} warnings · {s['notes']} notes · gate: {s['gate'].upper()}"
     )
+    if gate is not None:
+        if gate.waived or gate.waivers:
+            typer.echo(
+                f"  waivers: {gate.waived} findings waived; {len(gate.expired_waivers)} expired, "
+                f"{len(gate.unused_waivers)} unused"
+            )
+        for w in gate.expired_waivers:
+            typer.echo(f"    expired {w.waiver.expires}: {w.waiver.rule} on {w.waiver.article} (counts again)")
+        for w in gate.unused_waivers:
+            typer.echo(f"    unused: entry {w.index + 1}, {w.waiver.rule} on {w.waiver.article} matches nothing")
+        if gate.baseline:
+            b = gate.baseline
+            typer.echo(
+                f"  baseline {b.run_id}: {b.new} new, {b.worse} worse, {b.unchanged} known, {b.fixed} fixed"
+            )
     for fmt, path in written.items():
         typer.echo(f"  {fmt:5} {path}")
 
