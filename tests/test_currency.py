@@ -113,3 +113,22 @@ def test_today_must_be_an_iso_date() -> None:
 
     with pytest.raises(ConfigError, match="currency.today"):
         from_mapping({"currency": {"today": "23/11/2026"}})
+
+
+@pytest.mark.parametrize(
+    ("sample", "expected"),
+    [
+        # Reviewed March 2020, next review due March 2023: overdue on both counts.
+        ("piles-haemorrhoids.html", {"CU001": "pass", "CU002": "fail", "CU003": "fail"}),
+        ("sepsis-warning-signs.html", {"CU001": "pass"}),
+        ("sepsis-causes.html", {"CU001": "pass"}),
+    ],
+)
+def test_sample_pages_dates(sample: str, expected: dict[str, str]) -> None:
+    from pipeline.extract import RawPage, extract
+
+    from .conftest import SAMPLES
+
+    path = SAMPLES / "articles" / sample
+    doc = extract(RawPage(str(path), path.read_text(encoding="utf-8")))
+    assert _run(doc) == expected
