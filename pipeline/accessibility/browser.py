@@ -14,19 +14,17 @@ from __future__ import annotations
 import asyncio
 import atexit
 import contextlib
-import shutil
-import tempfile
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urldefrag
+from urllib.parse import urldefrag, urlsplit
 
 if TYPE_CHECKING:
     from playwright.async_api import Browser as PlaywrightBrowser
-    from playwright.async_api import Playwright, Route
+    from playwright.async_api import BrowserContext, Playwright, Route
 
     from ..config import AccessibilityConfig
     from ..context import CheckContext
@@ -115,6 +113,16 @@ def page_url(source: str) -> str:
     return PLACEHOLDER_ORIGIN + (Path(source).name or "article.html")
 
 
+def content_type_for(url: str) -> str:
+    """HTML unless the address says SVG or XML (standalone documents keep their own parser)."""
+    path = urlsplit(url).path.lower()
+    if path.endswith(".svg"):
+        return "image/svg+xml"
+    if path.endswith((".xml", ".xhtml")):
+        return "application/xhtml+xml" if path.endswith(".xhtml") else "application/xml"
+    return "text/html; charset=utf-8"
+
+
 class Browser:
     """One headless Chromium with axe-core, driven from its own thread."""
 
@@ -139,9 +147,8 @@ class Browser:
         self._thread: threading.Thread | None = None
         self._playwright: Playwright | None = None
         self._browser: PlaywrightBrowser | None = None
-        self._profile: str | None = None
         self._axe_source = ""
-        self._slots: asyncio.Semaphore | None = None
+        self._slots: asyncio.Queue[_Slot] | None = None
         self._failed: str | None = None
         self.audits = 0
 
@@ -174,7 +181,6 @@ class Browser:
                 future.cancel()
                 loop.call_soon_threadsafe(loop.stop)
                 thread.join(timeout=5)
-                self._remove_profile()
                 self._failed = f"Chromium could not be started: {_short(err)}"
                 raise BrowserUnavailable(self._failed) from None
             self._loop, self._thread = loop, thread
@@ -184,14 +190,17 @@ class Browser:
     async def _start(self) -> None:
         from playwright.async_api import async_playwright
 
-        self._profile = tempfile.mkdtemp(prefix="health-audit-chromium-")
         self._playwright = await async_playwright().start()
         self._browser = await self._playwright.chromium.launch(
             executable_path=self.chromium,
-            args=[*CHROMIUM_FLAGS, f"--user-data-dir={self._profile}"],
+            # Playwright gives every launch a fresh, temporary user-data-dir of its own (and refuses
+            # --user-data-dir here); it is deleted when the browser closes.
+            args=list(CHROMIUM_FLAGS),
             timeout=self.start_timeout * 1000,
         )
-        self._slots = asyncio.Semaphore(self.pages)
+        self._slots = asyncio.Queue()
+        for _ in range(self.pages):
+            self._slots.put_nowait(await self._new_slot())
 
     def close(self) -> None:
         """Stop Chromium and its thread; safe to call twice."""
@@ -207,7 +216,6 @@ class Browser:
             loop.call_soon_threadsafe(loop.stop)
             if thread is not None:
                 thread.join(timeout=5)
-            self._remove_profile()
         atexit.unregister(self.close)
 
     async def _stop(self) -> None:
@@ -218,17 +226,13 @@ class Browser:
             await self._playwright.stop()
             self._playwright = None
 
-    def _remove_profile(self) -> None:
-        if self._profile:
-            shutil.rmtree(self._profile, ignore_errors=True)
-            self._profile = None
-
     # --- auditing -----------------------------------------------------------------------------
     def audit(self, html: str, source: str = "article.html") -> AxeResults:
         """Open the page (served from `html`, nothing else loaded) and run axe-core on it."""
         loop = self._ensure_started()
+        url = page_url(source)
         future: Future[dict[str, Any]] = asyncio.run_coroutine_threadsafe(
-            self._audit(html, page_url(source)), loop
+            self._audit(html, url, content_type_for(url)), loop
         )
         try:
             raw = future.result(timeout=self.page_timeout + 10)
@@ -242,26 +246,14 @@ class Browser:
         self.audits += 1
         return _results(raw)
 
-    async def _audit(self, html: str, url: str) -> dict[str, Any]:
-        assert self._browser is not None and self._slots is not None
-        async with self._slots:
-            context = await self._browser.new_context(bypass_csp=True, service_workers="block")
+    async def _audit(self, html: str, url: str, content_type: str) -> dict[str, Any]:
+        assert self._slots is not None
+        slot = await self._slots.get()
+        try:
+            slot.document = (url, html, content_type)
+            await slot.context.clear_cookies()
+            page = await slot.context.new_page()
             try:
-                context.set_default_timeout(self.page_timeout * 1000)
-
-                async def serve(route: Route) -> None:
-                    wanted = urldefrag(route.request.url).url
-                    if wanted == url:
-                        await route.fulfill(status=200, body=html, content_type="text/html; charset=utf-8")
-                        return
-                    found = self.resources(wanted) if self.resources else None
-                    if found is None:
-                        await route.abort("blockedbyclient")
-                    else:
-                        await route.fulfill(status=200, body=found[0], content_type=found[1])
-
-                await context.route("**/*", serve)
-                page = await context.new_page()
                 await page.goto(url, wait_until="load")
                 for frame in page.frames:  # axe needs its script in every frame it looks into
                     try:
@@ -273,7 +265,40 @@ class Browser:
                 )
                 return result
             finally:
-                await context.close()
+                await page.close()
+        finally:
+            self._slots.put_nowait(slot)
+
+    async def _new_slot(self) -> _Slot:
+        """A browser context that serves its current document and blocks everything else.
+
+        Contexts are reused (cookies cleared) because creating one costs more than auditing a page.
+        """
+        assert self._browser is not None
+        context = await self._browser.new_context(bypass_csp=True, service_workers="block")
+        context.set_default_timeout(self.page_timeout * 1000)
+        slot = _Slot(context)
+
+        async def serve(route: Route) -> None:
+            wanted = urldefrag(route.request.url).url
+            url, body, content_type = slot.document
+            if wanted == url:
+                await route.fulfill(status=200, body=body, content_type=content_type)
+                return
+            found = self.resources(wanted) if self.resources else None
+            if found is None:
+                await route.abort("blockedbyclient")
+            else:
+                await route.fulfill(status=200, body=found[0], content_type=found[1])
+
+        await context.route("**/*", serve)
+        return slot
+
+
+@dataclass
+class _Slot:
+    context: BrowserContext
+    document: tuple[str, str, str] = ("", "", "")  # url, body, content type of the page being audited
 
 
 def _short(err: BaseException) -> str:

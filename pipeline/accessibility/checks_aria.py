@@ -85,8 +85,8 @@ def required_attributes(page: Page, _: Settings) -> Iterator[Issue]:
         if role is None or role == page.implicit_role(el) or page.is_excluded(el) or page.role(el) != role:
             continue
         required = list(roles[role].required)
-        if role == "separator" and not page.is_focusable(el):
-            required = []  # only a focusable separator is a widget with a value
+        if role == "separator":  # only a focusable separator is a widget, with a value
+            required = ["aria-valuenow"] if page.is_focusable(el) else []
         missing = [a for a in required if not (attr(el, a) or "").strip() and not _native_state(el, a)]
         if missing:
             yield Issue(
@@ -246,17 +246,36 @@ def required_context(page: Page, _: Settings) -> Iterator[Issue]:
             )
 
 
+_GROUPS_IN = {"menu": "menubar", "menubar": "menu", "tree": "tree", "listbox": "listbox"}
+
+
+def _required_owned(page: Page, el: Tag, role: str | None) -> tuple[str, ...]:
+    """The roles `el` may own; a group inside a menu, tree or listbox owns what its container owns."""
+    spec = aria().roles.get(role or "")
+    if role == "group":
+        parent = accessibility_parent(page, el)
+        container = page.role(parent) if parent is not None else None
+        while container == "group" and parent is not None:
+            parent = accessibility_parent(page, parent)
+            container = page.role(parent) if parent is not None else None
+        if container in _GROUPS_IN:
+            return (*aria().roles[container].owned, "group")
+        return ()
+    if spec is None:
+        return ()
+    return (*spec.owned, "group") if role in _GROUPS_IN else spec.owned
+
+
 @static_check
 def required_owned(page: Page, _: Settings) -> Iterator[Issue]:
-    roles = aria().roles
     for el in page.elements:
         role = page.role(el)
-        spec = roles.get(role or "")
-        if spec is None or not spec.owned or page.is_excluded(el):
+        owned = _required_owned(page, el, role)
+        if not owned or page.is_excluded(el):
             continue
         if (attr(el, "aria-busy") or "").strip().lower() == "true":
             continue
-        allowed = set(spec.owned) | ({"group"} if role in ("menu", "menubar", "tree", "listbox") else set())
+        allowed = set(owned)
         for child in accessibility_children(page, el):
             child_role = page.role(child)
             if child_role not in allowed and not page.is_hidden(child):

@@ -176,7 +176,7 @@ def _inheriting_text(page: Page, el: Tag, prop: str) -> list[Tag]:
 def important_spacing(page: Page, _: Settings) -> Iterator[Issue]:
     for el in page.elements:
         style = attr(el, "style")
-        if not style or page.is_hidden(el) or any(a.name == "svg" for a in [el, *page.ancestors(el)]):
+        if not style or page.is_hidden(el) or el.name == "svg" or page.in_svg(el):
             continue
         declared = declarations(style)
         for prop, (code, minimum) in _SPACING.items():

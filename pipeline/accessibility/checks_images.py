@@ -21,7 +21,7 @@ _MEDIA_TYPES = ("image/", "audio/", "video/")
 @static_check
 def image_alt(page: Page, _: Settings) -> Iterator[Issue]:
     for el in page.elements:
-        if el.name in ("svg", "input", "object") or _in_svg(page, el):
+        if el.name in ("svg", "input", "object") or page.in_svg(el):
             continue
         if el.name != "img" and page.explicit_role(el) != "img":
             continue
@@ -37,14 +37,10 @@ def image_alt(page: Page, _: Settings) -> Iterator[Issue]:
             )
 
 
-def _in_svg(page: Page, el: Tag) -> bool:
-    return any(a.name == "svg" for a in page.ancestors(el))
-
-
 @static_check
 def svg_image_name(page: Page, _: Settings) -> Iterator[Issue]:
     for el in page.elements:
-        if not (el.name == "svg" or _in_svg(page, el)):
+        if not (el.name == "svg" or page.in_svg(el)):
             continue
         if page.explicit_role(el) not in _SVG_GRAPHIC_ROLES or page.is_excluded(el):
             continue

@@ -202,7 +202,8 @@ def _has_data_cells(page: Page, grid: list[list[Tag | None]], r: int, c: int, he
         slots = [x for x in grid[r] if x is not None]
     else:
         slots = [x for row in grid if c < len(row) and (x := row[c]) is not None]
-    return any(x is not header and x.name == "td" and page.role(x) in ("cell", "gridcell") for x in slots)
+    # Any other cell the header spans over counts, header cells included (HTML's header assignment).
+    return any(x is not header and not page.is_excluded(x) for x in slots)
 
 
 # --- lists ---------------------------------------------------------------------------

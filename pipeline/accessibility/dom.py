@@ -8,7 +8,7 @@ inline `style` and simple `<style>` rules (`display: none`, `visibility: hidden`
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 from bs4.element import CData, Declaration, Doctype, ProcessingInstruction
@@ -127,7 +127,9 @@ class Page:
         self.has_owns = any(el.has_attr("aria-owns") for el in self.elements)
         self._display: dict[int, bool] = {}
         self._visibility: dict[int, bool] = {}
-        self._excluded: dict[int, bool] = {}
+        self._aria_hidden: dict[int, bool] = {}
+        self._svg: dict[int, bool] = {}
+        self._inert: dict[int, bool] = {}
         self._role: dict[int, str | None] = {}
 
     # --- lookup ---------------------------------------------------------------
@@ -149,36 +151,53 @@ class Page:
         value = inline[prop] if prop in inline else self.styles.value(el, prop)
         return re.sub(r"!\s*important\s*$", "", value).strip().lower() if value is not None else None
 
-    def _display_none(self, el: Tag) -> bool:
-        key = id(el)
-        if key not in self._display:
-            none = (
-                el.name in _NOT_RENDERED
-                or el.has_attr("hidden")
-                or (self.style(el, "display") or "").startswith("none")
-                or (el.name == "input" and (attr(el, "type") or "").lower() == "hidden")
-            )
-            parent = el.parent
-            self._display[key] = none or (isinstance(parent, Tag) and self._display_none(parent))
-        return self._display[key]
+    def _inherited(self, el: Tag, cache: dict[int, bool], own: Callable[[Tag], bool | None]) -> bool:
+        """A fact that descendants inherit: `own` says what an element sets (None: inherits).
 
-    def _visibility_hidden(self, el: Tag) -> bool:
-        key = id(el)
-        if key not in self._visibility:
-            value = (self.style(el, "visibility") or "").lower()
-            if value in ("hidden", "collapse"):
-                hidden = True
-            elif value == "visible":
-                hidden = False
-            else:
-                parent = el.parent
-                hidden = isinstance(parent, Tag) and self._visibility_hidden(parent)
-            self._visibility[key] = hidden
-        return self._visibility[key]
+        Walks up to the nearest cached ancestor and fills the cache on the way down, without
+        recursion, so very deep pages neither overflow the stack nor repeat work.
+        """
+        chain: list[Tag] = []
+        node: object = el
+        while isinstance(node, Tag) and id(node) not in cache:
+            chain.append(node)
+            node = node.parent
+        value = cache[id(node)] if isinstance(node, Tag) else False
+        for item in reversed(chain):
+            mine = own(item)
+            value = value if mine is None else mine
+            cache[id(item)] = value
+        return cache[id(el)]
+
+    def _own_display_none(self, el: Tag) -> bool | None:
+        none = (
+            el.name in _NOT_RENDERED
+            or el.has_attr("hidden")
+            or (self.style(el, "display") or "").startswith("none")
+            or (el.name == "input" and (attr(el, "type") or "").lower() == "hidden")
+        )
+        return True if none else None  # display: none cannot be undone by a descendant
+
+    def _own_visibility(self, el: Tag) -> bool | None:
+        value = (self.style(el, "visibility") or "").lower()
+        if value in ("hidden", "collapse"):
+            return True
+        return False if value == "visible" else None
 
     def is_hidden(self, el: Tag) -> bool:
         """Not rendered: display none, visibility hidden, `hidden`, or inside <head>."""
-        return self._display_none(el) or self._visibility_hidden(el)
+        return self._inherited(el, self._display, self._own_display_none) or self._inherited(
+            el, self._visibility, self._own_visibility
+        )
+
+    def in_svg(self, el: Tag) -> bool:
+        """Inside an <svg> element (SVG content, not HTML)."""
+        return (
+            self._inherited(el, self._svg, lambda n: True if n.name == "svg" else None) and el.name != "svg"
+        )
+
+    def is_inert(self, el: Tag) -> bool:
+        return self._inherited(el, self._inert, lambda n: True if n.has_attr("inert") else None)
 
     def is_offscreen(self, el: Tag) -> bool:
         """Positioned far off the page (the "visually hidden" pattern): in the tree, but not seen."""
@@ -191,12 +210,11 @@ class Page:
 
     def is_excluded(self, el: Tag) -> bool:
         """Not in the accessibility tree: hidden, or inside aria-hidden="true"."""
-        key = id(el)
-        if key not in self._excluded:
-            excluded = self.is_hidden(el) or (attr(el, "aria-hidden") or "").strip().lower() == "true"
-            parent = el.parent
-            self._excluded[key] = excluded or (isinstance(parent, Tag) and self.is_excluded(parent))
-        return self._excluded[key]
+        return self.is_hidden(el) or self._inherited(
+            el,
+            self._aria_hidden,
+            lambda n: True if (attr(n, "aria-hidden") or "").strip().lower() == "true" else None,
+        )
 
     def ancestors(self, el: Tag) -> Iterator[Tag]:
         parent = el.parent
@@ -222,8 +240,6 @@ class Page:
             return not self.is_disabled(el)
         if name in ("audio", "video") and el.has_attr("controls"):
             return True
-        if name == "iframe":
-            return True
         if name == "summary":
             parent = el.parent
             return isinstance(parent, Tag) and parent.name == "details" and parent.find("summary") is el
@@ -240,7 +256,7 @@ class Page:
         return False
 
     def is_focusable(self, el: Tag) -> bool:
-        if self.is_hidden(el) or any(a.has_attr("inert") for a in [el, *self.ancestors(el)]):
+        if self.is_hidden(el) or self.is_inert(el):
             return False
         return self.natively_focusable(el) or self.tabindex(el) is not None
 
@@ -312,7 +328,14 @@ class Page:
             scoped = any(a.name in ("article", "aside", "main", "nav", "section") for a in self.ancestors(el))
             return None if scoped else ("banner" if name == "header" else "contentinfo")
         if name == "th":
-            return "rowheader" if (attr(el, "scope") or "").lower() == "row" else "columnheader"
+            scope = (attr(el, "scope") or "").lower()
+            if scope in ("row", "rowgroup"):
+                return "rowheader"
+            if scope in ("col", "colgroup"):
+                return "columnheader"
+            row = el.parent  # no scope: a header in a row of data cells labels that row
+            has_data = isinstance(row, Tag) and row.find("td", recursive=False) is not None
+            return "rowheader" if has_data else "columnheader"
         if name == "td":
             table = el.find_parent("table")
             in_grid = isinstance(table, Tag) and self.explicit_role(table) in ("grid", "treegrid")
@@ -327,11 +350,19 @@ class Page:
     # --- accessible names ---------------------------------------------------------
     def name(self, el: Tag) -> str:
         """The accessible name (a practical subset of the accname 1.2 algorithm)."""
-        return text_of(self._name(el, set(), referenced=False, recursing=False, hidden_ok=False))
+        try:
+            return text_of(self._name(el, set(), referenced=False, recursing=False, hidden_ok=False))
+        except RecursionError:  # absurdly deep markup inside a control: its visible text will do
+            return self.visible_text(el)
 
     def referenced_name(self, el: Tag) -> str:
         """The text an element contributes when another element points at it with aria-labelledby."""
-        return text_of(self._name(el, set(), referenced=True, recursing=True, hidden_ok=self.is_hidden(el)))
+        try:
+            return text_of(
+                self._name(el, set(), referenced=True, recursing=True, hidden_ok=self.is_hidden(el))
+            )
+        except RecursionError:
+            return text_of(el.get_text(" "))
 
     def _name(  # noqa: PLR0911, PLR0912
         self, el: Tag, seen: set[int], *, referenced: bool, recursing: bool, hidden_ok: bool
@@ -340,8 +371,8 @@ class Page:
         if id(el) in seen:
             return ""
         seen.add(id(el))
-        if recursing and not hidden_ok and not referenced and self.is_hidden(el):
-            return ""
+        if recursing and not hidden_ok and not referenced and self.is_excluded(el):
+            return ""  # hidden, or aria-hidden: not part of the name
         if not referenced:
             refs = self.idrefs(el, "aria-labelledby")
             if refs:

@@ -15,6 +15,7 @@ from bs4 import Tag
 from ..model import Finding, Outcome
 from ..registry import finding
 from .browser import AxeNode, AxeResults, AxeRuleResult
+from .css import declarations, is_important
 from .dom import Page, attr
 from .locate import EXCERPT_CHARS
 
@@ -75,6 +76,10 @@ PAGE_LEVEL: dict[str, str] = {
     "AX051": "refresh",
     "AX052": "refresh",
 }
+# axe rules stricter than the WCAG requirement of the AX rule they map to: axe flags any !important
+# spacing and any zoom limit under 500%, where WCAG 1.4.12 and 1.4.4 set thresholds the static
+# checks measure. Where the static check found nothing, such a result is left for a person to review.
+ADVISORY = {"avoid-inline-spacing", "meta-viewport-large"}
 _SPACING_CODES = {"letter-spacing": "AX075", "word-spacing": "AX076", "line-height": "AX077"}
 _WCAG_TAG = re.compile(r"^wcag(\d)(\d)(\d{1,2})$")
 
@@ -114,8 +119,8 @@ def _code_for(rule: AxeRuleResult, page: Page, element: Tag | None) -> str:
         role = page.role(element)
         code = "AX042" if role == "menuitem" else "AX010" if role == "link" else "AX041"
     if rule.id == "avoid-inline-spacing" and element is not None:
-        style = (attr(element, "style") or "").lower()
-        code = next((c for prop, c in _SPACING_CODES.items() if prop in style), code)
+        declared = declarations(attr(element, "style") or "")
+        code = next((c for prop, c in _SPACING_CODES.items() if is_important(declared.get(prop, ""))), code)
     return code
 
 
@@ -148,6 +153,8 @@ def merge_axe(
             if twin is not None:
                 _confirm(twin.finding, rule, outcome)
                 continue
+            if rule.id in ADVISORY:
+                outcome = "review"
             out.append(Placed(_axe_finding(rule, node, code, outcome), element))
     return out
 
