@@ -115,17 +115,20 @@ class CurrencyConfig(Section):
 
 
 class FetchConfig(Section):
-    timeout: float = 20.0
-    retries: int = 2
-    backoff: float = 0.5
-    max_redirects: int = 5
-    max_bytes: int = 5_000_000
-    respect_robots: bool = True
-    allow_private: bool = False
-    per_host_concurrency: int = 2
-    delay: float = 0.0
-    cache_dir: str | None = None
-    user_agent: str | None = None
+    timeout: float = Field(default=20.0, gt=0)  # seconds for each request
+    retries: int = Field(default=2, ge=0)  # further tries after a timeout, a dropped connection, 5xx or 429
+    backoff: float = Field(default=0.5, ge=0)  # seconds before the first retry, doubling each time
+    max_redirects: int = Field(default=5, ge=0)
+    max_bytes: int = Field(default=5_000_000, gt=0)  # per page or file; larger ones are refused
+    respect_robots: bool = True  # switch off only for your own site
+    allow_private: bool = False  # private, loopback and link-local addresses are refused unless true
+    per_host_concurrency: int = Field(default=2, ge=1)
+    delay: float = Field(default=0.0, ge=0)  # seconds between requests to one host (robots crawl-delay wins)
+    cache_dir: str | None = None  # ETag / Last-Modified revalidation cache; none: no cache
+    user_agent: str | None = None  # default: health-audit/<version> (...)
+    sitemap_include: list[str] = Field(default_factory=list)  # URL globs; empty: every page
+    sitemap_exclude: list[str] = Field(default_factory=list)  # URL globs
+    sitemap_max_urls: int = Field(default=5000, ge=1)
 
 
 class SiteProfile(Section):
@@ -140,6 +143,7 @@ class ExtractionConfig(Section):
     boilerplate_phrases: list[str] = Field(default_factory=list)  # whole blocks never scored
     day_first: bool = True  # 03/05/2024 is 3 May (UK); false reads it as March 5
     htmldate_fallback: bool = True  # guess the publication date with htmldate when the page names none
+    min_words: int = Field(default=40, ge=0)  # fewer scored words than this: EX005 (a fragment, not an article)
 
 
 class HistoryConfig(Section):

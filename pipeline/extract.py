@@ -1,26 +1,30 @@
-"""HTML -> Document: the article's blocks in reading order, boilerplate kept aside."""
+"""HTML, Markdown or plain text -> Document: the article's blocks in reading order, boilerplate kept aside.
+
+`extract(RawPage)` walks the page with BeautifulSoup (our structure: headings with levels,
+paragraphs, list items, table cells, callouts, links, each with a CSS selector), asks trafilatura
+which blocks are the main text, and applies our own rules for in-article ads, promos, share bars
+and related links. Site profiles in the configuration override the generic rules for a publisher.
+"""
 
 from __future__ import annotations
 
+import fnmatch
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from urllib.parse import urljoin, urlsplit
 
 from bs4 import BeautifulSoup, Tag
 
-from .model import Block, BlockKind, Document, source_id
-from .segment import as_sentence, clean
+from .config import ExtractionConfig, SiteProfile
+from .dates import find_dates
+from .extraction_boilerplate import phrase_pattern
+from .extraction_dom import Candidate, Walker, css_selector, id_counts
+from .extraction_main import Selection, select
+from .model import Document, source_id
+from .segment import TextBuilder, clean
 
-# Elements that are never article text.
-_DROP = {"script", "style", "noscript", "template", "svg", "form", "button", "iframe", "select"}
-_BOILERPLATE_TAGS = {"nav", "header", "footer", "aside"}
-_BOILERPLATE_HINTS = re.compile(
-    r"(^|[-_ ])(nav|navigation|menu|breadcrumbs?|cookie|consent|banner|share|social|related|"
-    r"promo|advert|ad-slot|ads?|sponsor|newsletter|subscribe|footer|masthead|header|sidebar|"
-    r"skip|comments?|author-bio|picks|recommend)([-_ ]|$)",
-    re.I,
-)
-_AD_TEXT = re.compile(r"^(continue reading below|advertisement|sponsored)$", re.I)
+_TITLE_SUFFIX = re.compile(r"\s+[|\-–—:·]\s+[^|\-–—:·]{2,60}$")
 
 
 @dataclass
@@ -30,116 +34,254 @@ class RawPage:
     url: str | None = None
 
 
-def _is_boilerplate(el: Tag) -> bool:
-    if el.name in _BOILERPLATE_TAGS:
-        return True
-    role = str(el.get("role") or "").lower()
-    if role in {"navigation", "banner", "contentinfo", "complementary", "search"}:
-        return True
-    hints = " ".join([*(el.get("class") or []), str(el.get("id") or "")])
-    return bool(hints and _BOILERPLATE_HINTS.search(hints))
+@dataclass
+class Problem:
+    """A loading problem that still left a readable article; reported under its EX rule."""
+
+    code: str
+    message: str
 
 
-def _main_root(soup: BeautifulSoup) -> Tag:
-    for selector in ("article", "main", "[role=main]", "#content", ".content", "body"):
-        found = soup.select_one(selector)
-        if isinstance(found, Tag):
-            return found
-    return soup
+@dataclass
+class ExtractedDocument(Document):
+    """A Document with the problems met while loading it (the EX checks report them)."""
+
+    problems: list[Problem] = field(default_factory=list)
 
 
-def extract(page: RawPage) -> Document:
+def extract(page: RawPage, config: ExtractionConfig | None = None) -> ExtractedDocument:
+    """Extract the article from an HTML page (never raises on odd markup; may return empty text)."""
+    cfg = config or ExtractionConfig()
     soup = BeautifulSoup(page.html, "lxml")
-    title_el = soup.find("h1") or soup.find("title")
-    title = clean(title_el.get_text(" ")) if title_el else ""
-    html_el = soup.find("html")
-    lang = html_el.get("lang") if isinstance(html_el, Tag) else None
-    for el in soup.find_all(_DROP):
-        el.decompose()
-
-    stripped: list[str] = []
-    parts: list[str] = []
-    blocks: list[Block] = []
-    pos = 0
-    section = 0
-
-    def add(kind: BlockKind, text: str, level: int | None = None) -> None:
-        nonlocal pos, section
-        sentence = as_sentence(text)
-        if not sentence:
-            return
-        if kind == "heading":
-            section += 1
-        if parts:
-            parts.append("\n")
-            pos += 1
-        blocks.append(Block(kind=kind, start=pos, end=pos + len(sentence), level=level, section=section))
-        parts.append(sentence)
-        pos += len(sentence)
-
-    def walk(el: Tag) -> None:
-        for child in el.children:
-            if not isinstance(child, Tag):
-                continue
-            if _is_boilerplate(child):
-                text = clean(child.get_text(" "))
-                if text:
-                    stripped.append(text)
-                continue
-            name = child.name
-            text = clean(child.get_text(" "))
-            if _AD_TEXT.match(text):
-                stripped.append(text)
-                continue
-            if name in {"h1", "h2", "h3", "h4", "h5", "h6"}:
-                add("heading", text, int(name[1]))
-            elif name == "p":
-                add("paragraph", text)
-            elif name == "li" and not child.find(["ul", "ol", "p"]):
-                add("list_item", text)
-            elif name in {"td", "th"}:
-                add("table_cell", text)
-            elif name in {"blockquote"} or "callout" in " ".join(child.get("class") or []):
-                add("callout", text)
-            else:
-                walk(child)
-
-    walk(_main_root(soup))
-    text = "".join(parts)
-    return Document(
+    root = soup.body if isinstance(soup.body, Tag) else soup
+    candidates = Walker().walk(root)
+    profile = match_profile(cfg.site_profiles, page.url or page.source)
+    content_roots, boilerplate_roots = _profile_roots(soup, profile)
+    selection = select(
+        soup,
+        candidates,
+        page.html if cfg.use_trafilatura else None,
+        url=page.url,
+        content_roots=content_roots,
+        boilerplate_roots=boilerplate_roots,
+        phrases=phrase_pattern(cfg.boilerplate_phrases),
+    )
+    ids = id_counts(soup)
+    builder = TextBuilder()
+    for cand, kept in zip(candidates, selection.keep, strict=True):
+        if kept:
+            builder.add(cand.kind, cand.text, level=cand.level, selector=css_selector(cand.element, ids))
+    text = builder.text
+    title = _title(soup, candidates, selection)
+    return ExtractedDocument(
         source=page.source,
         id=source_id(page.source),
         title=title,
-        language=str(lang) if lang else None,
+        language=_language(soup),
         text=text,
-        blocks=blocks,
-        stripped=stripped,
+        blocks=builder.blocks,
+        stripped=_stripped(candidates, selection),
         html=page.html,
-        content_hash=hashlib.sha256(text.encode("utf-8")).hexdigest()[:16],
+        dates=find_dates(
+            soup, candidates, day_first=cfg.day_first, html=page.html if cfg.htmldate_fallback else None
+        ),
+        links=_links(candidates, selection, page.url, ids),
+        content_hash=content_hash(text),
     )
 
 
-def from_text(source: str, text: str, title: str = "") -> Document:
-    """A Document from plain text: blank lines separate paragraphs."""
-    parts: list[str] = []
-    blocks: list[Block] = []
-    pos = 0
-    for para in re.split(r"\n\s*\n", text):
-        sentence = as_sentence(para)
-        if not sentence:
+def content_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def match_profile(profiles: list[SiteProfile], where: str) -> SiteProfile | None:
+    """The first profile whose `match` (a host, or a glob over the URL or path) fits the page."""
+    host = urlsplit(where).hostname or ""
+    for profile in profiles:
+        pattern = profile.match
+        if pattern == host or host.endswith("." + pattern) or fnmatch.fnmatch(where, pattern):
+            return profile
+    return None
+
+
+def _profile_roots(soup: BeautifulSoup, profile: SiteProfile | None) -> tuple[list[Tag], list[Tag]]:
+    if profile is None:
+        return [], []
+    content = [el for sel in profile.content for el in soup.select(sel)]
+    boilerplate = [el for sel in profile.boilerplate for el in soup.select(sel)]
+    return content, boilerplate
+
+
+def _title(soup: BeautifulSoup, candidates: list[Candidate], selection: Selection) -> str:
+    for cand, kept in zip(candidates, selection.keep, strict=True):
+        if kept and cand.kind == "heading" and cand.level == 1:
+            return cand.text
+    og = soup.find("meta", attrs={"property": "og:title"})
+    if isinstance(og, Tag) and og.get("content"):
+        return clean(str(og["content"]))
+    h1 = soup.find("h1")
+    if isinstance(h1, Tag) and h1.get_text(strip=True):
+        return clean(h1.get_text(" "))
+    title = soup.find("title")
+    if isinstance(title, Tag):
+        return _TITLE_SUFFIX.sub("", clean(title.get_text(" ")))
+    return ""
+
+
+def _language(soup: BeautifulSoup) -> str | None:
+    html = soup.find("html")
+    if isinstance(html, Tag):
+        for attr in ("lang", "xml:lang"):
+            value = html.get(attr)
+            if isinstance(value, str) and value.strip():
+                return value.strip()
+    meta = soup.find("meta", attrs={"http-equiv": re.compile("^content-language$", re.I)})
+    if isinstance(meta, Tag) and meta.get("content"):
+        return str(meta["content"]).split(",")[0].strip() or None
+    og = soup.find("meta", attrs={"property": "og:locale"})
+    if isinstance(og, Tag) and og.get("content"):
+        return str(og["content"]).replace("_", "-")
+    return None
+
+
+def _stripped(candidates: list[Candidate], selection: Selection) -> list[str]:
+    """Boilerplate text, one entry per furniture element (a whole menu, a whole promo) or block."""
+    out: list[str] = []
+    last_container: Tag | None = None
+    for i, cand in enumerate(candidates):
+        if selection.keep[i]:
+            last_container = None
             continue
-        if parts:
-            parts.append("\n")
-            pos += 1
-        blocks.append(Block(kind="paragraph", start=pos, end=pos + len(sentence)))
-        parts.append(sentence)
-        pos += len(sentence)
-    joined = "".join(parts)
-    return Document(
+        container = selection.container.get(i)
+        if container is not None and container is last_container and out:
+            out[-1] = f"{out[-1]} {cand.text}"
+        else:
+            out.append(cand.text)
+        last_container = container
+    return out
+
+
+def _links(
+    candidates: list[Candidate], selection: Selection, base: str | None, ids: dict[str, int] | None
+) -> list[dict[str, str]]:
+    """Links and images inside the kept blocks: the article's own, for link-text and alt-text checks."""
+    seen: set[int] = set()
+    out: list[dict[str, str]] = []
+    counts = ids or {}
+    for cand, kept in zip(candidates, selection.keep, strict=True):
+        if not kept or id(cand.element) in seen:
+            continue
+        seen.add(id(cand.element))
+        for el in cand.element.find_all(["a", "img"]):
+            if el.name == "a" and el.get("href"):
+                href = str(el["href"])
+                out.append(
+                    {
+                        "kind": "link",
+                        "href": urljoin(base, href) if base else href,
+                        "text": clean(el.get_text(" ")),
+                        "selector": css_selector(el, counts),  # type: ignore[arg-type]
+                    }
+                )
+            elif el.name == "img":
+                src = str(el.get("src") or "")
+                out.append(
+                    {
+                        "kind": "image",
+                        "href": urljoin(base, src) if base and src else src,
+                        "text": str(el.get("alt")) if el.has_attr("alt") else "",
+                        "alt_present": "yes" if el.has_attr("alt") else "no",
+                        "selector": css_selector(el, counts),  # type: ignore[arg-type]
+                    }
+                )
+    return out
+
+
+_BULLET = re.compile(r"^\s*(?:[-*•‣◦]|\d{1,2}[.)])\s+")
+
+
+def from_text(source: str, text: str, title: str = "") -> ExtractedDocument:
+    """A Document from plain text: blank lines separate paragraphs; "- " or "1." lines are list items."""
+    builder = TextBuilder()
+    for para in re.split(r"\n\s*\n", text):
+        lines = [line for line in para.splitlines() if line.strip()]
+        if lines and all(_BULLET.match(line) for line in lines):
+            for line in lines:
+                builder.add("list_item", _BULLET.sub("", line, count=1))
+        else:
+            builder.add("paragraph", para)
+    joined = builder.text
+    return ExtractedDocument(
         source=source,
         id=source_id(source),
         title=title,
         text=joined,
-        blocks=blocks,
-        content_hash=hashlib.sha256(joined.encode("utf-8")).hexdigest()[:16],
+        blocks=builder.blocks,
+        content_hash=content_hash(joined),
+    )
+
+
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n---[ \t]*\n", re.S)
+_FRONT_DATES = {
+    "published": ("published", "date", "created", "date_published"),
+    "reviewed": ("reviewed", "last_reviewed", "lastreviewed", "review_date", "reviewed_on"),
+    "next_review": ("next_review", "next_review_due", "review_due", "nextreview"),
+    "modified": ("modified", "updated", "last_updated", "date_modified", "lastmod"),
+}
+
+
+def from_markdown(source: str, text: str, config: ExtractionConfig | None = None) -> ExtractedDocument:
+    """A Document from Markdown: every block is article text (no page furniture to remove).
+
+    YAML front matter (between `---` lines) gives the title, language and dates when present.
+    """
+    from markdown_it import MarkdownIt
+
+    cfg = config or ExtractionConfig()
+    meta: dict[str, object] = {}
+    m = _FRONT_MATTER.match(text)
+    if m:
+        import yaml
+
+        try:
+            loaded = yaml.safe_load(m.group(1))
+        except yaml.YAMLError:
+            loaded = None
+        if isinstance(loaded, dict):
+            meta = {str(k).lower(): v for k, v in loaded.items()}
+            text = text[m.end() :]
+    html = MarkdownIt("commonmark", {"html": False}).enable("table").render(text)
+    soup = BeautifulSoup(f"<html><body>{html}</body></html>", "lxml")
+    root = soup.body if isinstance(soup.body, Tag) else soup
+    candidates = Walker().walk(root)
+    builder = TextBuilder()
+    for cand in candidates:
+        # No selector: the source is Markdown, and its rendered HTML is not kept as `html`.
+        builder.add(cand.kind, cand.text, level=cand.level)
+    joined = builder.text
+    first_h1 = next((c.text for c in candidates if c.kind == "heading" and c.level == 1), "")
+    dates = find_dates(soup, candidates, day_first=cfg.day_first)
+    for key, names in _FRONT_DATES.items():
+        for name in names:
+            if name in meta and meta[name]:
+                from .dates import parse_date
+
+                found = parse_date(str(meta[name]), day_first=cfg.day_first)
+                if found:
+                    dates[key] = found
+                    break
+    lang = meta.get("lang") or meta.get("language")
+    return ExtractedDocument(
+        source=source,
+        id=source_id(source),
+        title=str(meta.get("title") or first_h1),
+        language=str(lang) if lang else None,
+        text=joined,
+        blocks=builder.blocks,
+        dates=dates,
+        links=[
+            {"kind": "link", "href": str(a["href"]), "text": clean(a.get_text(" "))}
+            for a in soup.find_all("a", href=True)
+        ],
+        content_hash=content_hash(joined),
     )

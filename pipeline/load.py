@@ -1,17 +1,23 @@
 """Reading an article's bytes from a file or URL and turning them into a Document.
 
 Every failure raises LoadError with a message a person understands; the runner records it as an
-EX finding and carries on with the other articles.
+EX finding and carries on with the other articles. Problems that still leave a readable article
+(bytes that are not valid UTF-8) travel with the Document and become findings of their own.
 """
 
 from __future__ import annotations
 
+import codecs
+import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from .config import Config
-from .extract import RawPage, extract, from_text
-from .model import Document
+from .extract import ExtractedDocument, Problem, RawPage, extract, from_markdown, from_text
 from .sources import Source
+
+MARKDOWN_SUFFIXES = {".md", ".markdown"}
+TEXT_SUFFIXES = {".txt", ".text"}
 
 
 class LoadError(Exception):
@@ -22,44 +28,147 @@ class LoadError(Exception):
         self.code = code
 
 
-def decode(data: bytes, source: str, declared: str | None = None) -> str:
+@dataclass
+class Decoded:
+    text: str
+    encoding: str
+    problems: list[Problem]
+
+
+# File signatures of formats people save by mistake where an article should be.
+_MAGIC: list[tuple[bytes, str]] = [
+    (b"%PDF", "a PDF document"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"PK\x03\x04", "a ZIP archive (perhaps a Word or OpenDocument file)"),
+    (b"\xd0\xcf\x11\xe0", "an old Microsoft Office document"),
+    (b"\x1f\x8b", "a gzip-compressed file"),
+    (b"RIFF", "a media file"),
+    (b"\x7fELF", "a program"),
+]
+_BOMS = [
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+]
+_UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+
+
+def _known(encoding: str | None) -> str | None:
+    if not encoding:
+        return None
+    try:
+        return codecs.lookup(encoding.strip().strip("\"'")).name
+    except LookupError:
+        return None
+
+
+def declared_in_markup(data: bytes) -> str | None:
+    """The charset a page declares in its first bytes (`<meta charset>` or the http-equiv form)."""
+    m = _META_CHARSET.search(data[:4096])
+    return _known(m.group(1).decode("ascii", "replace")) if m else None
+
+
+def decode(data: bytes, source: str, declared: str | None = None) -> Decoded:
+    """Bytes to text: byte-order mark, then the HTTP header, then the page's own `<meta charset>`,
+    then UTF-8, then charset-normalizer's detection.
+
+    A page that says it is UTF-8 but holds invalid bytes is still read (the bad bytes become
+    U+FFFD) and the Decoded carries an EX004 problem saying how many bytes were replaced.
+    """
     if not data.strip():
-        raise LoadError(f"{source} is empty")
+        raise LoadError(f"{source} is empty: there is no article to audit.")
+    for magic, kind in _MAGIC:
+        if data.startswith(magic):
+            raise LoadError(f"{source} is {kind}, not an HTML, Markdown or text article.")
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return Decoded(data.decode(encoding, errors="replace"), encoding, [])
     if b"\x00" in data[:4096]:
-        raise LoadError(f"{source} is a binary file, not an HTML, Markdown or text article")
-    for enc in filter(None, [declared, "utf-8"]):
+        raise LoadError(f"{source} is a binary file, not an HTML, Markdown or text article.")
+    claimed = _known(declared) or declared_in_markup(data)
+    for encoding in filter(None, [claimed, "utf-8"]):
         try:
-            return data.decode(enc)
+            return Decoded(data.decode(encoding), encoding, [])
         except (UnicodeDecodeError, LookupError):
             continue
+    multibyte = len(_UTF8_MULTIBYTE.findall(data))
+    repaired = data.decode("utf-8", errors="replace")
+    bad = repaired.count("\ufffd") - data.count("\ufffd".encode())
+    if claimed in (None, "utf-8") and multibyte >= bad:
+        # Mostly UTF-8 with a few damaged bytes: read it as UTF-8 and say what was replaced.
+        said = "says it is UTF-8" if claimed == "utf-8" else "looks like UTF-8"
+        plural = "s are" if bad != 1 else " is"
+        return Decoded(
+            repaired,
+            "utf-8",
+            [
+                Problem(
+                    "EX004",
+                    f"{source} {said}, but {bad} byte sequence{plural} not valid UTF-8; they were "
+                    "replaced with '\ufffd', so some characters in the scored text may be wrong.",
+                )
+            ],
+        )
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()
-    if best is None:
-        raise LoadError(f"{source} is not valid UTF-8 and its encoding could not be detected")
-    return str(best)
+    if best is None or not best.encoding:
+        raise LoadError(f"{source} is not valid UTF-8 and its character encoding could not be detected.")
+    problems = []
+    if claimed == "utf-8":
+        problems.append(
+            Problem(
+                "EX004",
+                f"{source} says it is UTF-8 but is written in another encoding ({best.encoding}); "
+                "it was read as that, so check the page's charset declaration.",
+            )
+        )
+    return Decoded(str(best), best.encoding, problems)
 
 
 def read_file(source: Source, config: Config) -> tuple[bytes, str]:
     path = Path(source.location)
     if not path.exists():
-        raise LoadError(f"{path} does not exist")
+        raise LoadError(f"{path} does not exist.")
     if not path.is_file():
-        raise LoadError(f"{path} is not a file")
+        raise LoadError(f"{path} is not a file.")
     size = path.stat().st_size
-    if size > config.fetch.max_bytes:
-        raise LoadError(f"{path} is {size:,} bytes, over the {config.fetch.max_bytes:,}-byte limit")
+    cap = config.fetch.max_bytes
+    if size > cap:
+        raise LoadError(f"{path} is {size:,} bytes, over the {cap:,}-byte limit (fetch.max_bytes).")
     return path.read_bytes(), path.suffix.lower()
 
 
-def load(source: Source, config: Config) -> Document:
+def load(source: Source, config: Config) -> ExtractedDocument:
+    """The Document for one source (file or URL); raises LoadError when there is none."""
+    if source.error:
+        raise LoadError(source.error)
     if source.kind == "url":
         from .fetch import fetch
 
         page = fetch(source.location, config)
-        return extract(RawPage(source=source.location, html=page.text, url=page.url))
-    data, suffix = read_file(source, config)
-    text = decode(data, source.location)
-    if suffix in {".txt", ".md", ".markdown"}:
-        return from_text(source.location, text)
-    return extract(RawPage(source=source.location, html=text))
+        decoded = decode(page.content, source.location, page.charset)
+        suffix = Path(page.url.split("?")[0]).suffix.lower()
+        doc = _extract(source.location, decoded.text, suffix, page.content_type, page.url, config)
+    else:
+        data, suffix = read_file(source, config)
+        decoded = decode(data, source.location)
+        doc = _extract(source.location, decoded.text, suffix, None, None, config)
+    doc.problems = decoded.problems + doc.problems
+    return doc
+
+
+def _extract(
+    source: str, text: str, suffix: str, content_type: str | None, url: str | None, config: Config
+) -> ExtractedDocument:
+    kind = (content_type or "").split(";")[0].strip().lower()
+    if suffix in MARKDOWN_SUFFIXES or kind in ("text/markdown", "text/x-markdown"):
+        return from_markdown(source, text, config.extraction)
+    if suffix in TEXT_SUFFIXES or kind == "text/plain":
+        return from_text(source, text)
+    return extract(RawPage(source=source, html=text, url=url), config.extraction)

@@ -1,0 +1,253 @@
+"""Extraction quality and speed on the shared corpora (../shared/corpora), printed as figures.
+
+Scoring follows ../shared/corpora/README.md and the Scrapinghub benchmark's evaluate.py: per page,
+the multiset of word 4-grams (\\w+ tokens) of the extracted text against the ground truth gives
+true positives, false positives and false negatives, normalised by their sum; precision and recall
+are averaged over pages and F1 is their harmonic mean (the figure the published results quote).
+The mean of per-page F1 is printed beside it.
+
+    .venv/bin/python bench/extraction.py [--limit N] [--show-worst N] [--no-trafilatura]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import re
+import statistics
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from pipeline.config import ExtractionConfig  # noqa: E402
+from pipeline.extract import RawPage, extract  # noqa: E402
+from pipeline.model import Document  # noqa: E402
+
+CORPORA = ROOT.parent / "shared" / "corpora"
+BENCH = CORPORA / "extraction-benchmark"
+HEALTH = CORPORA / "health-pages"
+# Published figures (../shared/corpora/README.md and the benchmark's README): F1, precision, recall.
+PUBLISHED = {
+    "trafilatura": (0.958, 0.938, 0.978),
+    "readability-lxml": (0.922, 0.913, 0.931),
+    "jusText": (0.804, 0.858, 0.756),
+}
+OUTPUT_FILES = {"trafilatura": "trafilatura.json", "readability-lxml": "readability.json", "jusText": "justext.json"}
+
+_TOKEN = re.compile(r"\w+", re.UNICODE | re.MULTILINE | re.IGNORECASE | re.DOTALL)
+Counts = tuple[float, float, float]
+
+
+def shingles(text: str, n: int = 4) -> Counter[tuple[str, ...]]:
+    tokens = _TOKEN.findall(text or "")
+    return Counter(tuple(tokens[i : i + n]) for i in range(max(1, len(tokens) - n + 1)) if tokens[i : i + n])
+
+
+def match(true: str, pred: str) -> Counts:
+    """True positives, false positives, false negatives over 4-gram multisets, normalised by their sum."""
+    t, p = shingles(true), shingles(pred)
+    tp = float(sum((t & p).values()))
+    fp = float(sum((p - t).values()))
+    fn = float(sum((t - p).values()))
+    s = tp + fp + fn
+    return (tp / s, fp / s, fn / s) if s else (0.0, 0.0, 0.0)
+
+
+def precision(tp: float, fp: float, fn: float) -> float:
+    if fp == fn == 0:
+        return 1.0
+    if tp == fp == 0:
+        return 0.0
+    return tp / (tp + fp)
+
+
+def recall(tp: float, fp: float, fn: float) -> float:
+    if fp == fn == 0:
+        return 1.0
+    if tp == fn == 0:
+        return 0.0
+    return tp / (tp + fn)
+
+
+def page_f1(c: Counts) -> float:
+    p, r = precision(*c), recall(*c)
+    return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def summarise(rows: list[Counts]) -> dict[str, float]:
+    p = statistics.mean(precision(*c) for c in rows if c[0] + c[1] > 0)
+    r = statistics.mean(recall(*c) for c in rows if c[0] + c[2] > 0)
+    return {
+        "precision": p,
+        "recall": r,
+        "f1": 2 * p * r / (p + r) if p + r else 0.0,
+        "mean_page_f1": statistics.mean(page_f1(c) for c in rows),
+    }
+
+
+def article_body(doc: Document) -> str:
+    """The scored text without a leading page headline: the benchmark's articleBody has no headline."""
+    blocks = doc.blocks
+    if blocks and blocks[0].kind == "heading" and blocks[0].level == 1:
+        return doc.text[blocks[1].start :] if len(blocks) > 1 else ""
+    return doc.text
+
+
+def line(name: str, m: dict[str, float], extra: str = "") -> str:
+    return (
+        f"  {name:<34} F1 {m['f1']:.3f}   precision {m['precision']:.3f}   recall {m['recall']:.3f}"
+        f"   mean page F1 {m.get('mean_page_f1', float('nan')):.3f}{extra}"
+    )
+
+
+def benchmark(cfg: ExtractionConfig, limit: int | None, worst: int) -> None:
+    truth = json.loads((BENCH / "ground-truth.json").read_text(encoding="utf-8"))
+    keys = sorted(truth)[:limit] if limit else sorted(truth)
+    pages = {k: gzip.decompress((BENCH / "html" / f"{k}.html.gz").read_bytes()).decode("utf-8") for k in keys}
+    body_rows: list[Counts] = []
+    text_rows: list[Counts] = []
+    started = time.perf_counter()
+    for k in keys:
+        doc = extract(RawPage(source=k, html=pages[k], url=truth[k].get("url")), cfg)
+        body_rows.append(match(truth[k]["articleBody"], article_body(doc)))
+        text_rows.append(match(truth[k]["articleBody"], doc.text))
+    elapsed = time.perf_counter() - started
+    print(f"Scrapinghub article-extraction benchmark: {len(keys)} pages")
+    print(line("health-audit (article body)", summarise(body_rows)))
+    print(line("health-audit (scored text, with H1)", summarise(text_rows)))
+    for name, (f1, p, r) in PUBLISHED.items():
+        print(f"  {name + ' (published)':<34} F1 {f1:.3f}   precision {p:.3f}   recall {r:.3f}")
+    for name, file in OUTPUT_FILES.items():
+        data = json.loads((BENCH / "output" / file).read_text(encoding="utf-8"))
+        data = data.get("output", data)
+        rows = [match(truth[k]["articleBody"], data[k]["articleBody"]) for k in keys]
+        print(line(f"{name} (published output, rescored)", summarise(rows)))
+    print(f"  speed: {len(keys) / elapsed:.1f} pages per second ({elapsed:.1f} s, one process)")
+    if worst:
+        ranked = sorted(zip(keys, body_rows, strict=True), key=lambda kr: page_f1(kr[1]))[:worst]
+        for k, c in ranked:
+            print(f"    {k[:12]} P {precision(*c):.3f} R {recall(*c):.3f}  {truth[k].get('url', '')[:90]}")
+
+
+def nhs_choices(cfg: ExtractionConfig) -> None:
+    rows: list[Counts] = []
+    print("NHS Choices 2016 (expected main text, 4-gram scoring):")
+    for content in sorted((HEALTH / "nhs-choices-2016").glob("*.content")):
+        html = content.with_suffix(".html").read_bytes().decode("utf-8", "replace")
+        doc = extract(RawPage(source=content.stem, html=html), cfg)
+        c = match(content.read_text(encoding="utf-8"), article_body(doc))
+        rows.append(c)
+        title = content.with_suffix(".title").read_text(encoding="utf-8").strip()
+        print(
+            f"  {content.stem:<34} F1 {page_f1(c):.3f}   precision {precision(*c):.3f}   recall {recall(*c):.3f}"
+            f"   title {'matches' if doc.title.strip() == title else f'{doc.title!r} (expected {title!r})'}"
+        )
+    print(line("all three (article body)", summarise(rows)))
+
+
+def readability_pages(cfg: ExtractionConfig) -> None:
+    from bs4 import BeautifulSoup
+
+    rows: list[Counts] = []
+    print("Mozilla Readability health test pages (expected.html as the truth):")
+    for folder in sorted((HEALTH / "readability-test-pages").iterdir()):
+        if not (folder / "source.html").exists():
+            continue
+        html = (folder / "source.html").read_text(encoding="utf-8", errors="replace")
+        expected = BeautifulSoup((folder / "expected.html").read_text(encoding="utf-8"), "lxml").get_text(" ")
+        doc = extract(RawPage(source=folder.name, html=html), cfg)
+        c = match(expected, doc.text)
+        rows.append(c)
+        print(f"  {folder.name:<34} F1 {page_f1(c):.3f}   precision {precision(*c):.3f}   recall {recall(*c):.3f}")
+    print(line("all three", summarise(rows)))
+
+
+def contains_snippet(text: str, snippet: str) -> bool:
+    """A snippet appears in the text: as written (white space folded), or word for word.
+
+    Word for word ignores punctuation, because a heading such as 'Primary Funding Source:' ends as
+    the sentence 'Primary Funding Source.' in the scored text; a snippet may start or end mid-word.
+    """
+    if " ".join(snippet.split()) in " ".join(text.split()):
+        return True
+    words, want = _TOKEN.findall(text), _TOKEN.findall(snippet)
+    if not want:
+        return False
+    inner = want[1:-1]
+    for i in range(len(words) - len(want) + 1):
+        if words[i + 1 : i + 1 + len(inner)] != inner:
+            continue
+        first, last = words[i], words[i + len(want) - 1]
+        if len(want) == 1:
+            if want[0] in first:
+                return True
+        elif first.endswith(want[0]) and last.startswith(want[-1]):
+            return True
+    return False
+
+
+def snippets(cfg: ExtractionConfig, extractor: Callable[[str], str] | None = None) -> list[str]:
+    """trafilatura's evaluation pages: every `with` snippet kept and no `without` snippet kept."""
+    spec = json.loads((HEALTH / "trafilatura-eval" / "expected.json").read_text(encoding="utf-8"))
+    tp = fp = fn = tn = 0
+    problems: list[str] = []
+    for url, page in spec.items():
+        html = (HEALTH / "trafilatura-eval" / page["file"]).read_bytes().decode("utf-8", "replace")
+        text = extractor(html) if extractor else extract(RawPage(source=url, html=html, url=url), cfg).text
+        for s in page["with"]:
+            if contains_snippet(text, s):
+                tp += 1
+            else:
+                fn += 1
+                problems.append(f"missing in {page['file']}: {s!r}")
+        for s in page["without"]:
+            if contains_snippet(text, s):
+                fp += 1
+                problems.append(f"kept in {page['file']}: {s!r}")
+            else:
+                tn += 1
+    p = tp / (tp + fp) if tp + fp else 1.0
+    r = tp / (tp + fn) if tp + fn else 1.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    who = "trafilatura alone" if extractor else "health-audit"
+    print(
+        f"  {who:<34} with kept {tp}/{tp + fn}, without removed {tn}/{tn + fp}"
+        f"   precision {p:.3f} recall {r:.3f} F-score {f:.3f}"
+    )
+    return problems
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--limit", type=int, default=None, help="only the first N benchmark pages")
+    ap.add_argument("--show-worst", type=int, default=0, help="list the N worst benchmark pages")
+    ap.add_argument("--no-trafilatura", action="store_true", help="our markup rules alone")
+    ap.add_argument("--only", choices=["benchmark", "health"], default=None)
+    args = ap.parse_args()
+    if not CORPORA.is_dir():
+        sys.exit(f"{CORPORA} is missing: the shared corpora sit beside the checkout")
+    cfg = ExtractionConfig(use_trafilatura=not args.no_trafilatura)
+    if args.only != "health":
+        benchmark(cfg, args.limit, args.show_worst)
+        print()
+    if args.only != "benchmark":
+        nhs_choices(cfg)
+        print()
+        readability_pages(cfg)
+        print()
+        print("trafilatura evaluation health pages (snippets, 'with' must be kept, 'without' removed):")
+        import trafilatura
+
+        snippets(cfg, lambda html: trafilatura.extract(html, include_comments=False) or "")
+        for problem in snippets(cfg):
+            print(f"    {problem}")
+
+
+if __name__ == "__main__":
+    main()
