@@ -74,7 +74,10 @@ def test_rule_case(
 
 
 # Rules whose failing case cannot be written as article input are tested where named.
-EXEMPT = {"EX003": "tests/test_runner.py::test_crashing_check_becomes_finding"}
+EXEMPT = {
+    "EX003": "tests/test_runner.py::test_crashing_check_becomes_finding",
+    "MT005": "tests/test_terms.py::test_one_term_explained_differently_across_articles",  # needs a run
+}
 
 
 def test_every_rule_has_docs_and_cases() -> None:

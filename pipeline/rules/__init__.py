@@ -2,3 +2,4 @@
 
 from . import currency, extraction, grammar, readability, safety  # noqa: F401
 from . import accessibility  # noqa: F401
+from . import terms  # noqa: F401
