@@ -1,0 +1,187 @@
+"""Medical-terms benchmark: precision and recall of "unexplained at first use" on the annotated set.
+
+    .venv/bin/python bench/terms.py            # the figures
+    .venv/bin/python bench/terms.py --errors   # also every false alarm and every miss
+    .venv/bin/python bench/terms.py --sweep    # the figures for other familiarity thresholds
+
+The set is tests/data/terms (see its README): real pages from ../shared/corpora/health-pages,
+each term's first use labelled by hand before the checks were written. A predicted positive is
+an MT001, MT002 or MT003 finding; it is a true positive when its span overlaps the first use of
+a term labelled `unexplained` or `late`, and a false alarm otherwise (the term is labelled
+explained or familiar, or is not labelled at all, which means it needs no explanation). Two
+findings on parts of one labelled term count once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from pipeline.config import Config, from_mapping  # noqa: E402
+from pipeline.model import Document, source_id  # noqa: E402
+from pipeline.registry import load_all  # noqa: E402
+from pipeline.rules.terms import findings_for  # noqa: E402
+from pipeline.segment import TextBuilder  # noqa: E402
+from pipeline.terms import analyse  # noqa: E402
+
+DATA = ROOT / "tests" / "data" / "terms"
+POSITIVE = {"unexplained", "late"}
+FLAGGING = {"MT001", "MT002", "MT003"}
+
+
+def load_article(path: Path) -> Document:
+    """An annotated article as a Document: `# ` starts a heading, `- ` a list item."""
+    builder = TextBuilder()
+    for block in path.read_text(encoding="utf-8").strip().split("\n\n"):
+        block = block.strip()
+        if block.startswith("# "):
+            builder.add("heading", block[2:], level=2)
+        elif block.startswith("- "):
+            builder.add("list_item", block[2:])
+        elif block:
+            builder.add("paragraph", block)
+    text = builder.text
+    return Document(source=str(path), id=source_id(str(path)), title=path.stem, text=text, blocks=builder.blocks)
+
+
+@dataclass
+class Label:
+    term: str
+    label: str
+    kind: str
+    start: int
+    end: int
+
+
+def locate_labels(text: str, terms: list[dict[str, Any]]) -> list[Label]:
+    """Each labelled term at its first use: the earliest occurrence of any of its forms that is not
+    part of a longer labelled term (abbreviations case-sensitive, terms not)."""
+    occurrences: dict[str, list[tuple[int, int]]] = {}
+    for t in terms:
+        flags = 0 if t.get("kind") == "abbreviation" else re.I
+        spans = []
+        for form in [t["term"], *t.get("forms", [])]:
+            pattern = r"(?<![\w-])" + re.escape(form) + r"(?![\w-])"
+            spans += [(m.start(), m.end()) for m in re.finditer(pattern, text, flags)]
+        occurrences[t["term"]] = sorted(spans)
+    out = []
+    for t in terms:
+        own = [
+            s
+            for s in occurrences[t["term"]]
+            if not any(
+                o[0] <= s[0] and s[1] <= o[1] and o != s
+                for other, spans in occurrences.items()
+                if other != t["term"]
+                for o in spans
+            )
+        ]
+        if not own:
+            raise ValueError(f"labelled term {t['term']!r} does not occur in the text")
+        out.append(Label(t["term"], t["label"], t.get("kind", "term"), *own[0]))
+    return out
+
+
+@dataclass
+class Score:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    false_alarms: list[str] = field(default_factory=list)
+    misses: list[str] = field(default_factory=list)
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+
+    def add(self, other: Score) -> None:
+        self.tp += other.tp
+        self.fp += other.fp
+        self.fn += other.fn
+        self.false_alarms += other.false_alarms
+        self.misses += other.misses
+
+
+def score_article(doc: Document, labels: list[Label], config: Config) -> Score:
+    headings = [(b.start, b.end) for b in doc.blocks if b.kind == "heading"]
+    findings = [f for f in findings_for(analyse(doc.text, config, headings)) if f.rule in FLAGGING and f.span]
+    score = Score()
+    matched: set[int] = set()
+    for f in findings:
+        assert f.span is not None
+        hits = [i for i, lab in enumerate(labels) if lab.start < f.span.end and f.span.start < lab.end]
+        positive = [i for i in hits if labels[i].label in POSITIVE]
+        if positive:
+            if not any(i in matched for i in positive):
+                score.tp += 1
+            matched.update(positive)
+        else:
+            score.fp += 1
+            why = labels[hits[0]].label if hits else "not labelled"
+            score.false_alarms.append(f"{doc.title}: {f.rule} {doc.text[f.span.start:f.span.end]!r} ({why})")
+    for i, lab in enumerate(labels):
+        if lab.label in POSITIVE and i not in matched:
+            score.fn += 1
+            score.misses.append(f"{doc.title}: {lab.term!r} ({lab.label})")
+    return score
+
+
+def evaluate(config: Config | None = None) -> tuple[Score, int, float]:
+    """Score over the whole set: (score, labelled first uses, seconds per article)."""
+    load_all()
+    config = config or Config()
+    spec = yaml.safe_load((DATA / "labels.yaml").read_text(encoding="utf-8"))
+    total = Score()
+    labelled = 0
+    analyse("warm-up.", config)  # the vocabulary is read once per process; keep it out of the timing
+    started = time.perf_counter()
+    for art in spec["articles"]:
+        doc = load_article(DATA / "articles" / art["file"])
+        labels = locate_labels(doc.text, art["terms"])
+        labelled += len(labels)
+        total.add(score_article(doc, labels, config))
+    per_article = (time.perf_counter() - started) / len(spec["articles"])
+    return total, labelled, per_article
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--errors", action="store_true", help="list every false alarm and miss")
+    parser.add_argument("--sweep", action="store_true", help="try other familiarity thresholds")
+    args = parser.parse_args()
+    score, labelled, per_article = evaluate()
+    positives = score.tp + score.fn
+    print(f"annotated set: {labelled} labelled first uses, {positives} unexplained at first use")
+    print(f"unexplained at first use (MT001 + MT002 + MT003): precision {score.precision:.3f}  "
+          f"recall {score.recall:.3f}  (tp {score.tp}, fp {score.fp}, fn {score.fn})")
+    print(f"time per article: {per_article * 1000:.1f} ms")
+    if args.errors:
+        print("\nfalse alarms:\n  " + "\n  ".join(score.false_alarms or ["none"]))
+        print("misses:\n  " + "\n  ".join(score.misses or ["none"]))
+    if args.sweep:
+        print()
+        print("zipf_familiar zipf_rare_word zipf_medical_word  precision recall")
+        for familiar in (3.75, 4.0, 4.25):
+            for rare in (1.5, 2.0, 2.5):
+                for word in (3.25, 3.5, 3.75):
+                    terms = {"zipf_familiar": familiar, "zipf_rare_word": rare, "zipf_medical_word": word}
+                    s, _, _ = evaluate(from_mapping({"terms": terms}))
+                    print(f"{familiar:13.2f} {rare:14.2f} {word:17.2f}  {s.precision:9.3f} {s.recall:6.3f}")
+
+
+if __name__ == "__main__":
+    main()
