@@ -37,7 +37,7 @@ KIND_LABEL: dict[str, str] = {
 # number (a reviewer should look). statement: says it is urgent but not what to do ("Sepsis is a
 # medical emergency"), which is what a page that lacks the message looks like.
 Strength = Literal["strong", "weak", "statement"]
-PLACEMENTS = ("anywhere", "body", "early", "help_section")
+PLACEMENTS = ("body", "early", "help_section")
 
 SCHEMA_DIR = Path(__file__).parent / "data" / "schemas"
 
@@ -789,7 +789,7 @@ def placement_ok(place: Place, allowed: tuple[str, ...]) -> bool:
     if place.where != "body":
         return False
     for a in allowed:
-        if a in ("anywhere", "body"):
+        if a == "body":
             return True
         if a == "early" and place.early:
             return True

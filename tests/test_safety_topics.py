@@ -158,3 +158,28 @@ def test_excluded_phrases_and_overlaps_count_once_or_not_at_all() -> None:
     [score] = score_topics(overlap, (aaa,))
     # "abdominal aortic aneurysm" contains "aortic aneurysm": the longer term counts, once.
     assert score.evidence == {"body: abdominal aortic aneurysm": 1}
+
+
+def test_a_bad_pack_is_reported_with_its_file_and_field(tmp_path: Path) -> None:
+    from pipeline.safety import SafetyDataError
+
+    good = yaml.safe_load((RULES_DIR / "sepsis.yaml").read_text(encoding="utf-8"))
+    good["requires"][0]["placement"] = "footer"
+    (tmp_path / "sepsis.yaml").write_text(yaml.safe_dump(good), encoding="utf-8")
+    with pytest.raises(SafetyDataError, match=r"sepsis\.yaml: requires/0/placement"):
+        load_packs(str(tmp_path))
+
+
+def test_unknown_topic_in_the_configuration_is_an_error() -> None:
+    from pipeline.safety import SafetyDataError
+
+    ctx = make_context(from_mapping({"safety": {"topics": ["sepsis", "gout"]}}))
+    with pytest.raises(SafetyDataError, match="gout"):
+        required_messages(_doc("Sepsis", ["Sepsis can kill."]), ctx)
+
+
+def test_topics_setting_limits_the_packs() -> None:
+    ctx = make_context(from_mapping({"safety": {"topics": ["stroke"]}}))
+    out = required_messages(_doc("Sepsis", ["Sepsis is serious.", "Sepsis can kill."]), ctx)
+    assert isinstance(out, CheckOutput)
+    assert out.findings == [] and out.metrics["safety"]["checklist"] == []

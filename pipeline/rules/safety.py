@@ -16,6 +16,7 @@ from ..safety import (
     LocaleProfile,
     Located,
     Requirement,
+    SafetyDataError,
     TopicScore,
     load_locales,
     load_packs,
@@ -82,7 +83,6 @@ RULE_FOR_KIND: dict[str, Rule] = {
 }
 _RANK: dict[str, int] = {"pass": 0, "review": 1, "fail": 2}
 _PLACE_WORDS = {
-    "anywhere": "anywhere on the page",
     "body": "in the article body",
     "early": "near the top of the article",
     "help_section": "in a 'When to get help' section or callout",
@@ -235,7 +235,11 @@ def _kind_finding(kind: str, verdicts: list[Verdict], doc: Document, profile: Lo
             "locale": profile.code,
             "topics": [v.topic.pack.topic for v in verdicts],
             "requirements": {v.requirement.id: v.status for v in verdicts},
-            "severity": max((v.requirement.severity for v in verdicts), key=lambda sv: sv == "error"),
+            # The clinical severity of the requirements at the worst outcome (the level itself
+            # comes from the rule and the configuration).
+            "severity": "error"
+            if any(v.requirement.severity == "error" for v in verdicts if v.status == worst.status)
+            else "warning",
             "guidelines": list(dict.fromkeys(v.topic.pack.guideline for v in verdicts)),
             "found": ev.place.as_dict() if ev else None,
         },
@@ -247,7 +251,11 @@ def required_messages(doc: Document, ctx: CheckContext) -> CheckOutput:
     cfg = ctx.config.safety
     locale = locale_for(doc.source, ctx.config)
     profile = load_locales(cfg.locales)[locale]
-    packs = tuple(p for p in load_packs(cfg.rules_dir) if not cfg.topics or p.topic in cfg.topics)
+    every = load_packs(cfg.rules_dir)
+    unknown = sorted(set(cfg.topics) - {p.topic for p in every})
+    if unknown:
+        raise SafetyDataError(f"safety.topics names topics with no pack in {cfg.rules_dir}: {', '.join(unknown)}")
+    packs = tuple(p for p in every if not cfg.topics or p.topic in cfg.topics)
     scores = score_topics(doc, packs, body_cap=cfg.body_cap)
     located = locate_messages(doc, profile, early_fraction=cfg.early_fraction)
 
