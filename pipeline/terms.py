@@ -136,7 +136,7 @@ _MEDICAL_PART = re.compile(
     r"(?:haem|aem|cardi|neur|nephr|hepat|gastr|enter|derm|oste|arthr|myo|myel|cyt|leuk|lymph|thromb|angi"
     r"|vascul|pulmon|pneum|bronch|trache|laryng|pharyng|rhin|ophthalm|ocul|retin|gyn|obstetr|paed|pediatr"
     r"|psych|rheum|onco|carcin|immun|tox|path|glyc|lipid|endocrin|thyr|adren|renal|cyst|prostat|hyster"
-    r"|cerebr|encephal|crani|cortic|fibr|scler|sten|necr|hypo|hyper|tachy|brady|dys|natal|sept|coagul"
+    r"|cerebr|cephal|crani|cortic|fibr|scler|sten|necr|hypo|hyper|tachy|brady|dys|natal|sept|coagul"
     r"|anaesth|anesth)"
     r"|(?:itis|osis|oses|aemia|emia|ectomy|otomy|ostomy|plasty|scopy|scope|graphy|logy|logist|ological"
     r"|pathy|philia|penia|trophy|algia|oma|omas|uria|cytes?|genic|plegia|rrhoea|rrhea|megaly|iatric"
@@ -432,7 +432,7 @@ _DEFINED_AS = re.compile(
 # What may come before a term that is the subject of a definition: "An", "The", "4. Hydrostatic".
 _SUBJECT_LEAD = re.compile(r"^\s*(?:\d+\.\s*)?(?:(?:an?|the|this|these|your)\s+)?(?:[\w'\u2019-]+\s+){0,2}$", re.I)
 _NAMED = re.compile(
-    r"\b(?:called|known\s+as|termed|named|so-called|referred\s+to\s+as)\s+[\"'\u201c\u2018]?\s*(?:(?:the|a|an)\s+)?"
+    r"\b(?P<how>called|known\s+as|termed|named|so-called|referred\s+to\s+as)\s+[\"'\u201c\u2018]?\s*(?:(?:the|a|an)\s+)?"
     r"(?:(?:[\w'\u2019-]+\s+){1,4}(?:or|and)\s+)?(?:[\w'\u2019-]+\s+){0,2}[\"'\u201c\u2018]?$",
     re.I,
 )
@@ -502,11 +502,20 @@ def _related(use: Use) -> set[str]:
     return {f for f in out if f}
 
 
+_CLAUSE_WORDS = frozenset(
+    ["is", "are", "was", "were", "be", "been", "has", "have", "had", "can", "may", "might", "will", "would", "should", "it", "they", "this", "that", "which", "who", "called", "like", "including", "with", "by", "and", "or", "but", "causes", "cause", "caused", "causing"]
+)
+
+
 def _last_words_start(s: str, n: int) -> int:
-    """Offset in `s` where the plain words before a bracket begin: its last `n` words, from the
-    last article if there is one ("... is a lung infection (pneumonia)" -> "a lung infection")."""
+    """Offset in `s` where the plain words before a bracket begin: at most its last `n` words, after
+    the last comma or clause word, from an article if there is one ("It causes abnormally small
+    heads (microcephaly)" -> "abnormally small heads"; "is a lung infection" -> "a lung infection")."""
     clause = max(s.rfind(","), s.rfind(";"), s.rfind(":"))
     words = [w for w in re.finditer(r"\S+", s) if w.start() > clause][-n:]
+    cut = [i for i, w in enumerate(words[:-1]) if w.group(0).lower() in _CLAUSE_WORDS]
+    if cut:
+        words = words[cut[-1] + 1 :]
     if not words:
         return 0
     for w in reversed(words[:-1]):
@@ -581,13 +590,14 @@ def _gloss_here(text: str, use: Use, sent: SentenceSpan, sents: _Sentences, judg
     # "a life-threatening problem called anaphylaxis", "This is also known as ..."
     m = _NAMED.search(before)
     if m:
+        how = "known as" if m.group("how").lower().startswith("known") else "called"
         lead = before[: m.start()]
         if _ANAPHOR.match(lead) or not lead.strip():
             prev = sents.before(sent.start)
             if prev is not None:
-                return Gloss("called", prev.start, prev.end)
+                return Gloss(how, prev.start, prev.end)
         elif len(lead.split()) >= 2:
-            return Gloss("called", sent.start + len(lead) - len(lead.lstrip()), sent.start + m.start())
+            return Gloss(how, sent.start + len(lead) - len(lead.lstrip()), sent.start + len(lead.rstrip()))
 
     # "the hormone oestrogen", "the skin condition eczema"
     m = _CATEGORY_BEFORE.search(before)
@@ -646,10 +656,9 @@ def gloss_for(text: str, use: Use, uses: list[Use], sents: _Sentences, judge: _J
     related = _related(use)
     following = [u for u in uses if nxt.start <= u.start < nxt.end]
     for other in following:
-        if other.key in related or (other.concept is not None and other.concept.key in related):
-            g = _gloss_here(text, other, nxt, sents, judge)
-            if g is not None:
-                return Gloss("next sentence", g.start, g.end)
+        same = other.key in related or (other.concept is not None and other.concept.key in related)
+        if same and _gloss_here(text, other, nxt, sents, judge) is not None:
+            return Gloss("next sentence", nxt.start, nxt.end)
     next_text = text[nxt.start : nxt.end]
     if _next_defines(next_text, related):
         return Gloss("next sentence", nxt.start, nxt.end)
