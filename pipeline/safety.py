@@ -4,9 +4,11 @@ A message is recognised by meaning rather than by one fixed string: a sentence c
 action verb in the advisory mood ("call", "go to", "you should phone", "ask someone to take you to")
 governs a service the locale knows (999, an ambulance, A&E, 111, Samaritans...), nothing negates it
 ("you do not need to call 999"), and the number is a service number rather than a count, a price or
-a year ("999 words"). Sentences that only gesture at urgency ("Sepsis is a medical emergency"),
-point elsewhere ("Read more about when to call 999"), or give another country's number are kept as
-*weak* matches so a reviewer can look, but never count as the message.
+a year ("999 words"). Sentences that point the right way without naming the service ("get medical
+help straight away"), point elsewhere ("Read more about when to call 999"), or give another
+country's number are kept as *weak* matches for a reviewer; a sentence that only says something is
+urgent ("Sepsis is a medical emergency") is a *statement*, which is what a missing message looks
+like. Neither ever counts as the message.
 
 The clinical content (topics, their triggers, the required messages and their guidelines) and the
 services of each country are data: pipeline/data/safety/*.yaml, checked against JSON Schemas.
@@ -693,8 +695,9 @@ class Place:
     """Where a message was found: in the article body (a block) or in stripped boilerplate."""
 
     where: Literal["body", "stripped"]
-    start: int
+    start: int  # offsets in the article text (body); -1 for stripped text
     end: int
+    chunk: int | None = None  # which stripped text block
     heading: str | None = None
     block_kind: str | None = None
     position: float = 0.0  # how far into the article text, 0..1
@@ -716,6 +719,7 @@ class Place:
             "where": self.where,
             "start": self.start,
             "end": self.end,
+            "chunk": self.chunk,
             "heading": self.heading,
             "block_kind": self.block_kind,
             "position": round(self.position, 2),
@@ -731,26 +735,6 @@ class Located:
     excerpt: str
 
 
-DEFAULT_HELP_HEADINGS = (
-    "when to get help",
-    "when to get medical help",
-    "when to seek help",
-    "get help",
-    "urgent advice",
-    "immediate action required",
-    "when to call",
-    "call 999",
-    "call 911",
-    "call 000",
-    "go to a&e",
-    "emergency",
-    "get support",
-    "getting help",
-    "help and support",
-    "where to get help",
-)
-
-
 def _is_help_heading(heading: str, phrases: tuple[str, ...]) -> bool:
     h = _norm_term(heading).rstrip(".")
     return any(p in h for p in phrases)
@@ -760,7 +744,7 @@ def locate_messages(
     doc: Document, profile: LocaleProfile, *, early_fraction: float = 0.4
 ) -> list[Located]:
     """Recognise messages in the article body (block by block) and in stripped boilerplate."""
-    phrases = tuple(_norm_term(p) for p in (profile.help_headings or DEFAULT_HELP_HEADINGS))
+    phrases = tuple(_norm_term(p) for p in profile.help_headings)
     headings = {b.section: doc.block_text(b) for b in doc.blocks if b.kind == "heading"}
     total = max(1, len(doc.text))
     out: list[Located] = []
@@ -775,12 +759,20 @@ def locate_messages(
             m.start, m.end = start, end
             position = start / total
             place = Place(
-                "body", start, end, heading, block.kind, position, position <= early_fraction, in_help
+                "body",
+                start,
+                end,
+                heading=heading,
+                block_kind=block.kind,
+                position=position,
+                early=position <= early_fraction,
+                help_section=in_help,
             )
             out.append(Located(m, place, doc.text[start:end]))
     for i, chunk in enumerate(doc.stripped):
         for m in recognise(chunk, profile):
-            out.append(Located(m, Place("stripped", i, i), m.excerpt(chunk.translate(_APOSTROPHES), limit=100)))
+            excerpt = m.excerpt(chunk.translate(_APOSTROPHES), limit=100)
+            out.append(Located(m, Place("stripped", -1, -1, chunk=i), excerpt))
     return out
 
 
