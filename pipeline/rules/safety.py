@@ -191,16 +191,12 @@ def judge(topic: TopicScore, req: Requirement, located: list[Located], require_p
         notes.append(f" The article says '{said[0].excerpt}' but not what to do.")
     aside = [loc for loc in mine if loc.place.where == "stripped"]
     if aside:
-        quoted = "; ".join(f"'{_sentence_of(loc)}'" for loc in aside[:2])
+        quoted = "; ".join(f"'{loc.excerpt.strip()}'" for loc in aside[:2])
         notes.append(
             f" Text removed as boilerplate only says {quoted}, which does not tell readers what to do "
             f"about {topic_name}."
         )
     return Verdict(topic, req, "fail", f"No {label} was found in the article.{''.join(notes)}", None)
-
-
-def _sentence_of(loc: Located) -> str:
-    return loc.excerpt.strip()
 
 
 def _suggestion(verdicts: list[Verdict], profile: LocaleProfile) -> str | None:
