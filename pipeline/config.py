@@ -29,14 +29,14 @@ class Section(BaseModel):
 
 
 class ReadabilityConfig(Section):
-    target_reading_age: float = Field(11.0, gt=0)  # NHS: reading age 9-11 (RD001)
-    smog_error: float = Field(14.0, gt=0)  # NHS "prioritise" line (RD002)
-    sentence_words_warning: int = Field(20, ge=1)  # RD004 above this many words
-    sentence_words_very_hard: int = Field(30, ge=1)  # RD005 above this many words
-    paragraph_sentences: int = Field(3, ge=1)  # RD006 above this many sentences
-    section_delta: float = Field(3.0, gt=0)  # RD003: a section this many SMOG grades above the rest
-    section_min_sentences: int = Field(3, ge=1)  # sections (and rests) shorter than this are not compared
-    min_sentences_for_smog: int = Field(30, ge=1)  # fewer: the SMOG figure is marked low-confidence
+    target_reading_age: float = Field(default=11.0, gt=0)  # NHS: reading age 9-11 (RD001)
+    smog_error: float = Field(default=14.0, gt=0)  # NHS "prioritise" line (RD002)
+    sentence_words_warning: int = Field(default=20, ge=1)  # RD004 above this many words
+    sentence_words_very_hard: int = Field(default=30, ge=1)  # RD005 above this many words
+    paragraph_sentences: int = Field(default=3, ge=1)  # RD006 above this many sentences
+    section_delta: float = Field(default=3.0, gt=0)  # RD003: a section this many SMOG grades above the rest
+    section_min_sentences: int = Field(default=3, ge=1)  # sections (and rests) shorter than this are not compared
+    min_sentences_for_smog: int = Field(default=30, ge=1)  # fewer: the SMOG figure is marked low-confidence
     plain_words: str = str(DATA_DIR / "plain_words.yaml")  # the clinicians' swap list (RD008)
 
 

@@ -1,11 +1,27 @@
-"""RD: reading level of the article as a whole (SMOG first, as the NHS asks)."""
+"""RD: reading level and plain language. SMOG first, as the NHS asks, then what to change.
+
+Three checks: the article's reading level (formulas, per-section figures; RD001-RD003, RD900),
+its sentences and paragraphs (length, passive voice; RD004-RD007), and its words (plain
+alternatives from the clinicians' swap list; RD008).
+"""
 
 from __future__ import annotations
 
+import functools
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from .. import passive
+from ..config import ReadabilityConfig
 from ..context import CheckContext
-from ..model import Document
-from ..readability import metrics
+from ..model import Block, Document, Finding
+from ..plain_words import WordListError
+from ..plain_words import load as load_swaps
+from ..readability import Counts, count, summary, words
 from ..registry import CheckOutput, check, finding, rule
+from ..segment import sentence_spans
+from ..syllables import plain_word
 
 READING_AGE = rule(
     "RD001",
@@ -32,32 +48,377 @@ SMOG_TOO_HIGH = rule(
     passing="An article written in short sentences and everyday words.",
     tags=("nhs:health-literacy",),
 )
+SECTION_HARDER = rule(
+    "RD003",
+    "readability.section-far-above-rest",
+    "One section's SMOG grade is far above the rest of the article (3 grades or more by default).",
+    level="warning",
+    why="Readers jump to the section they need; one dense section can hide the very advice they came for, "
+    "even when the article as a whole scores well.",
+    guideline="NHS digital service manual, content style guide: write every part of a page for the same "
+    "readers; rewrite the hardest section first.",
+    fail="A page in short, plain sentences with one section of dense clinical prose about complications.",
+    passing="A page where every section is written in the same short, plain sentences.",
+    tags=("nhs:how-we-write", "wcag:3.1.5"),
+)
+LONG_SENTENCE = rule(
+    "RD004",
+    "readability.long-sentence",
+    "A sentence has more than 20 words (the limit is configurable).",
+    level="warning",
+    why="Long sentences are hard to hold in mind; people reading in a second language, with low "
+    "literacy or while unwell lose the thread.",
+    guideline="NHS digital service manual, content style guide: keep sentences short, 15 to 20 words.",
+    fail="If you have a high temperature and you also feel shivery or confused, or your skin looks blotchy, "
+    "you should contact your GP.",
+    passing="Contact your GP if you have a high temperature and feel shivery or confused.",
+    tags=("nhs:how-we-write", "wcag:3.1.5"),
+)
+VERY_LONG_SENTENCE = rule(
+    "RD005",
+    "readability.very-long-sentence",
+    "A sentence has more than 30 words: very hard to read (the limit is configurable).",
+    level="error",
+    why="Past 30 words most readers have to read a sentence twice; in health advice a missed clause can be "
+    "the one that says when to get help.",
+    guideline="NHS digital service manual, content style guide: keep sentences short; split any sentence "
+    "that holds more than one idea.",
+    fail="This can cause fluid to leak out of blood vessels, causing a drop in blood pressure, which stops "
+    "organs from getting enough blood flow, leading to organ failure, which can be fatal if not treated.",
+    passing="Fluid can leak out of blood vessels. Blood pressure then drops and organs do not get enough blood.",
+    tags=("nhs:how-we-write", "wcag:3.1.5"),
+)
+LONG_PARAGRAPH = rule(
+    "RD006",
+    "readability.long-paragraph",
+    "A paragraph has more than 3 sentences (the limit is configurable).",
+    level="warning",
+    why="Short paragraphs are easier to scan and to come back to; a wall of text on a phone screen is "
+    "often skipped.",
+    guideline="NHS digital service manual, content style guide: one idea per paragraph, 2 or 3 sentences.",
+    fail="Sepsis is serious. It can affect anyone. Babies are at higher risk. So are older people.",
+    passing="Sepsis is serious. It can affect anyone.",
+    tags=("nhs:how-we-write",),
+)
+PASSIVE = rule(
+    "RD007",
+    "readability.passive-voice",
+    "A verb is in the passive voice ('is caused by', 'will be given'): a reviewer decides whether the "
+    "active voice is clearer.",
+    level="note",
+    why="The active voice says who does what, which is what a patient needs to know: 'your nurse will "
+    "give you antibiotics' rather than 'antibiotics will be given'.",
+    guideline="NHS digital service manual, content style guide: use the active voice.",
+    fail="Sepsis is caused by an infection.",
+    passing="An infection causes sepsis.",
+    tags=("nhs:how-we-write",),
+)
+PLAIN_WORD = rule(
+    "RD008",
+    "readability.plain-word-available",
+    "A long or formal word has an everyday alternative in the plain-word swap list.",
+    level="warning",
+    why="Everyday words are understood by more people and read faster: 'start' rather than 'commence', "
+    "'tummy' rather than 'abdomen'.",
+    guideline="NHS digital service manual, content style guide (plain English, the A to Z of NHS health "
+    "writing); CDC Plain Language Thesaurus for Health Communications.",
+    fail="Commence the treatment prior to eating.",
+    passing="Start the treatment before eating.",
+    tags=("nhs:how-we-write", "wcag:3.1.3"),
+)
+NOT_SCORED = rule(
+    "RD900",
+    "readability.not-scored",
+    "The reading level could not be scored: the text is not English, too short, or a word list is missing.",
+    level="note",
+    why="A reading score of text the formulas were not made for would mislead; a check that could not "
+    "run must say so rather than pass quietly.",
+    guideline="health-audit: a check that cannot run is reported, never skipped.",
+    fail="Le sepsis est une réaction grave à une infection.",
+    passing="Sepsis is a serious reaction to an infection.",
+)
+
+# Words common in any English prose and rare in other languages' text; written English has far more.
+_ENGLISH_MARKERS = frozenset(
+    ["the", "and", "of", "to", "is", "you", "your", "it", "that", "with", "for", "are", "be", "can", "this", "have", "if", "not", "or", "they", "will", "on", "may", "an", "as", "at", "by", "from", "has", "but", "what", "when", "which", "who", "do", "should"]
+)
+_MIN_WORDS_TO_GUESS_LANGUAGE = 20
+_MIN_WORDS_TO_SCORE = 10
 
 
-@check("readability.article", "RD001", "RD002")
+def _not_scoreable(doc: Document) -> str | None:
+    """Why the formulas should not be applied to this article, if they should not."""
+    return _why_not_scoreable(doc.text, doc.language)
+
+
+@functools.lru_cache(maxsize=4)  # each of the three checks asks about the same article
+def _why_not_scoreable(text: str, language: str | None) -> str | None:
+    lang = (language or "").strip().lower()
+    if lang and not lang.startswith("en"):
+        return f"the article is marked as language '{language}'; the formulas are made for English"
+    all_words = [w for w in map(plain_word, text.split()) if w]
+    if len(all_words) >= _MIN_WORDS_TO_GUESS_LANGUAGE:
+        letters = [w.lower() for w in all_words if w.isalpha()]
+        share = sum(w in _ENGLISH_MARKERS for w in letters) / max(1, len(letters))
+        if share < 0.03:
+            return "the text does not look like English (almost none of the commonest English words)"
+    if len(all_words) < _MIN_WORDS_TO_SCORE:
+        return f"there are only {len(all_words)} words, too few for a reading level"
+    return None
+
+
+# ------------------------------------------------------------------ the article's reading level
+
+
+@dataclass
+class Section:
+    index: int
+    heading: str
+    start: int
+    end: int
+    counts: Counts
+
+
+def _sections(doc: Document) -> list[Section]:
+    """The article's heading-led sections, with their counts; none when there is only one."""
+    if len({b.section for b in doc.blocks}) < 2:
+        return []
+    groups: dict[int, list[Block]] = {}
+    for block in doc.blocks:
+        groups.setdefault(block.section, []).append(block)
+    out = []
+    for index, blocks in sorted(groups.items()):
+        start, end = blocks[0].start, blocks[-1].end
+        heading = next((doc.block_text(b) for b in blocks if b.kind == "heading"), "")
+        out.append(Section(index, heading.rstrip("."), start, end, count(doc.text[start:end])))
+    return out
+
+
+def _section_summary(s: Section) -> dict[str, Any]:
+    m = summary(s.counts)
+    return {
+        "index": s.index,
+        "heading": s.heading,
+        "start": s.start,
+        "end": s.end,
+        **{k: m[k] for k in ("smog", "flesch_kincaid_grade", "uk_reading_age", "sentences", "words")},
+    }
+
+
+@check("readability.article", "RD001", "RD002", "RD003", "RD900")
 def article_reading_level(doc: Document, ctx: CheckContext) -> CheckOutput:
     cfg = ctx.config.readability
-    m = metrics(doc.text)
-    out = CheckOutput(metrics={"readability": m})
+    reason = _not_scoreable(doc)
+    if reason:
+        return CheckOutput([finding(NOT_SCORED, f"Reading level not scored: {reason}.")])
+    total = count(doc.text)
+    m = summary(total)
+    fk_age = round(m["flesch_kincaid_grade"] + 5, 1)
+    m["low_confidence"] = total.sentences < cfg.min_sentences_for_smog
+    # Flesch-Kincaid under-reads health text; say so when it would pass an article SMOG fails.
+    m["formulas_disagree"] = fk_age <= cfg.target_reading_age < m["uk_reading_age"]
+    m["flesch_kincaid_reading_age"] = fk_age
+    findings: list[Finding] = []
+    caveat = _caveat(m, cfg)
     if m["uk_reading_age"] > cfg.target_reading_age:
-        out.findings.append(
+        findings.append(
             finding(
                 READING_AGE,
-                f"UK reading age is {m['uk_reading_age']:g} (SMOG {m['smog']:g}); "
-                f"the target is {cfg.target_reading_age:g} or lower.",
+                f"UK reading age is {m['uk_reading_age']:g} (SMOG {m['smog']:g}); the target is "
+                f"{cfg.target_reading_age:g} or lower.{caveat}",
                 suggestion="Shorten sentences and swap long words for everyday ones, starting with the "
                 "hardest section.",
-                data={"smog": m["smog"], "uk_reading_age": m["uk_reading_age"]},
+                data={k: m[k] for k in ("smog", "uk_reading_age", "low_confidence", "formulas_disagree")},
             )
         )
     if m["smog"] > cfg.smog_error:
-        out.findings.append(
+        findings.append(
             finding(
                 SMOG_TOO_HIGH,
                 f"SMOG grade {m['smog']:g} is above {cfg.smog_error:g}: only about "
-                f"{m['uk_adults_share'] or 22}% of UK adults can read text this hard.",
+                f"{m['uk_adults_share'] or 22}% of UK adults can read text this hard.{caveat}",
                 suggestion="Rewrite this article first: split long sentences and explain or replace "
                 "words of three or more syllables.",
+                data={"smog": m["smog"], "low_confidence": m["low_confidence"]},
+            )
+        )
+    sections = _sections(doc)
+    if len(sections) > 1:
+        m["sections"] = [_section_summary(s) for s in sections]
+        ranked = [s for s in m["sections"] if s["sentences"] >= cfg.section_min_sentences]
+        if ranked:
+            m["rewrite_first"] = max(ranked, key=lambda s: s["smog"])["index"]
+        findings += _harder_sections(doc, sections, total, cfg)
+    return CheckOutput(findings, metrics={"readability": m})
+
+
+def _caveat(m: dict[str, Any], cfg: ReadabilityConfig) -> str:
+    notes = []
+    if m["low_confidence"]:
+        notes.append(
+            f" Low confidence: SMOG is meant for 30 sentences or more and this article has {m['sentences']}."
+        )
+    if m["formulas_disagree"]:
+        notes.append(
+            f" Flesch-Kincaid would pass it (reading age {m['flesch_kincaid_reading_age']:g}), but it "
+            "under-reads health text by 1.5 to 3 grades."
+        )
+    return "".join(notes)
+
+
+def _harder_sections(
+    doc: Document, sections: list[Section], total: Counts, cfg: ReadabilityConfig
+) -> list[Finding]:
+    out = []
+    for s in sections:
+        rest = total - s.counts
+        if s.counts.sentences < cfg.section_min_sentences or rest.sentences < cfg.section_min_sentences:
+            continue
+        smog, rest_smog = summary(s.counts)["smog"], summary(rest)["smog"]
+        if smog - rest_smog >= cfg.section_delta:
+            name = f"“{s.heading}”" if s.heading else "The opening section"
+            out.append(
+                finding(
+                    SECTION_HARDER,
+                    f"{name} has SMOG {smog:g} against {rest_smog:g} for the rest of the article: "
+                    f"rewrite this section first.",
+                    span=(s.start, s.end),
+                    text=doc.text,
+                    excerpt=s.heading or doc.text[s.start : s.end][:80],
+                    suggestion="Split its long sentences and replace or explain its words of three or more "
+                    "syllables, until it reads like the rest of the page.",
+                    data={"section": s.index, "smog": smog, "rest_smog": rest_smog},
+                )
+            )
+    return out
+
+
+# ------------------------------------------------------------------ sentences and paragraphs
+
+_BREAKS = re.compile(r"[,;:]\s|\s[-–—]\s|\s(?:and|but|which|because|so|while|although|as|where|when)\s")
+
+
+def _split_hint(sentence: str) -> str:
+    """Where to end the first sentence: the comma or conjunction nearest the middle."""
+    tokens = list(re.finditer(r"\S+", sentence))
+    middle = len(tokens) // 2
+    best = None
+    for m in _BREAKS.finditer(sentence):
+        at = sum(1 for t in tokens if t.end() <= m.start() + 1)
+        if 5 <= at <= len(tokens) - 5 and (best is None or abs(at - middle) < abs(best[0] - middle)):
+            best = (at, m.start())
+    if best is None:
+        return "Split it into two or three sentences, one idea each."
+    lead = sentence[: best[1]].split()
+    shown = " ".join(lead[-6:])
+    return f"Split it into two or three sentences, one idea each: for example, end the first after “…{shown}”."
+
+
+@check("readability.sentences", "RD004", "RD005", "RD006", "RD007")
+def sentences_and_paragraphs(doc: Document, ctx: CheckContext) -> CheckOutput:
+    cfg = ctx.config.readability
+    if _not_scoreable(doc):
+        return CheckOutput()  # RD900 from the article check says why
+    findings: list[Finding] = []
+    long_count = very_long = 0
+    lengths = []
+    for block in doc.blocks:
+        if block.kind == "heading":
+            continue
+        spans = sentence_spans(doc.block_text(block))
+        for sp in spans:
+            start, end = block.start + sp.start, block.start + sp.end
+            sentence = doc.text[start:end]
+            n = len(words(sentence))
+            lengths.append(n)
+            if n > cfg.sentence_words_very_hard:
+                very_long += 1
+                findings.append(
+                    finding(
+                        VERY_LONG_SENTENCE,
+                        f"This sentence has {n} words, more than {cfg.sentence_words_very_hard}: very hard to read.",
+                        span=(start, end),
+                        text=doc.text,
+                        suggestion=_split_hint(sentence),
+                        data={"words": n},
+                    )
+                )
+            elif n > cfg.sentence_words_warning:
+                long_count += 1
+                findings.append(
+                    finding(
+                        LONG_SENTENCE,
+                        f"This sentence has {n} words; aim for {cfg.sentence_words_warning} or fewer.",
+                        span=(start, end),
+                        text=doc.text,
+                        suggestion=_split_hint(sentence),
+                        data={"words": n},
+                    )
+                )
+            findings += _passives(doc, start, sentence)
+        if block.kind == "paragraph" and len(spans) > cfg.paragraph_sentences:
+            cut = spans[cfg.paragraph_sentences]
+            opening = " ".join(doc.block_text(block)[cut.start : cut.end].split()[:6])
+            findings.append(
+                finding(
+                    LONG_PARAGRAPH,
+                    f"This paragraph has {len(spans)} sentences; keep paragraphs to "
+                    f"{cfg.paragraph_sentences} or fewer.",
+                    span=(block.start, block.end),
+                    text=doc.text,
+                    suggestion=f"Start a new paragraph at “{opening}…”, or make the sentences a bulleted list.",
+                    data={"sentences": len(spans)},
+                )
+            )
+    metrics = {
+        "long_sentences": long_count + very_long,
+        "very_long_sentences": very_long,
+        "longest_sentence_words": max(lengths, default=0),
+        "average_sentence_words": round(sum(lengths) / len(lengths), 1) if lengths else 0.0,
+    }
+    return CheckOutput(findings, metrics={"readability": metrics})
+
+
+def _passives(doc: Document, offset: int, sentence: str) -> list[Finding]:
+    out = []
+    for p in passive.find(sentence):
+        phrase = sentence[p.start : p.end]
+        out.append(
+            finding(
+                PASSIVE,
+                f"Passive voice: “{phrase}”. Say who does it, unless that does not matter.",
+                outcome="review",
+                span=(offset + p.start, offset + p.end),
+                text=doc.text,
+                suggestion=f"Active: “{p.rewrite}”.",
+                data={"agent": p.agent, "participle": p.participle},
             )
         )
     return out
+
+
+# ------------------------------------------------------------------ words
+
+
+@check("readability.plain-words", "RD008", "RD900")
+def plain_words(doc: Document, ctx: CheckContext) -> CheckOutput:
+    cfg = ctx.config.readability
+    if _not_scoreable(doc):
+        return CheckOutput()
+    try:
+        swaps = load_swaps(cfg.plain_words)
+    except WordListError as err:
+        return CheckOutput([finding(NOT_SCORED, f"Plain-word suggestions not checked: {err}.")])
+    return CheckOutput(
+        [
+            finding(
+                PLAIN_WORD,
+                f"“{m.text}” has a plainer alternative: {', '.join(f'“{p}”' for p in m.swap.plain)}.",
+                span=(m.start, m.end),
+                text=doc.text,
+                suggestion=m.suggestion(),
+                data={"source": m.swap.source, "word": m.swap.word},
+            )
+            for m in swaps.find(doc.text)
+        ]
+    )
