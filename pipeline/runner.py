@@ -18,7 +18,7 @@ from .grammar_service import GrammarService
 from .history import History, default_url
 from .languagetool import LanguageToolUnavailable, languagetool_url
 from .load import LoadError, load
-from .model import ArticleResult, Document, Finding, Level, RunResult, source_id
+from .model import LEVEL_RANK, ArticleResult, Document, Finding, Level, RunResult, source_id
 from .registry import CHECKS, RULES, CheckOutput, finding, load_all
 from .sources import Source, expand
 
@@ -28,7 +28,12 @@ def _matches(selectors: list[str], code: str) -> bool:
 
 
 def enabled_rules(config: Config, source: str = "") -> dict[str, Level]:
-    """Enabled rule codes with their configured levels, path overrides applied."""
+    """Enabled rule codes with their levels, path overrides applied."""
+    return {code: level for code, (level, _explicit) in _rule_levels(config, source).items()}
+
+
+def _rule_levels(config: Config, source: str = "") -> dict[str, tuple[Level, bool]]:
+    """Enabled rule codes -> (level, whether the configuration set that level explicitly)."""
     load_all()
     select, ignore, levels = list(config.select), list(config.ignore), dict(config.levels)
     for ov in config.overrides:
@@ -41,18 +46,19 @@ def enabled_rules(config: Config, source: str = "") -> dict[str, Level]:
         select = [*select, "GR003"]
     if not config.grammar.enabled:
         ignore.append("GR")
-    out: dict[str, Level] = {}
+    out: dict[str, tuple[Level, bool]] = {}
     for code, r in RULES.items():
         chosen = _matches(select, code) if select else r.enabled_by_default
         if code.startswith("EX"):
             chosen = True  # load and crash reports cannot be switched off
         if chosen and not (_matches(ignore, code) and not code.startswith("EX")):
-            out[code] = levels.get(code) or levels.get(code[:2]) or r.default_level
+            configured = levels.get(code) or levels.get(code[:2])
+            out[code] = (configured or r.default_level, configured is not None)
     return out
 
 
 def run_checks(doc: Document, ctx: CheckContext) -> tuple[list[Finding], dict[str, Any]]:
-    rules = enabled_rules(ctx.config, doc.source)
+    rules = _rule_levels(ctx.config, doc.source)
     findings: list[Finding] = []
     metrics: dict[str, Any] = {}
     for chk in CHECKS.values():
@@ -71,7 +77,12 @@ def run_checks(doc: Document, ctx: CheckContext) -> tuple[list[Finding], dict[st
             metrics.setdefault(key, {}).update(value) if isinstance(value, dict) else metrics.update({key: value})
         for f in out.findings:
             if f.rule in rules:
-                f.level = rules[f.rule]
+                level, explicit = rules[f.rule]
+                # Clinical data may set a requirement's severity (safety packs); configuration wins.
+                severity = f.data.get("severity")
+                if not explicit and severity in LEVEL_RANK and f.outcome != "pass":
+                    level = severity
+                f.level = level
                 findings.append(f)
     findings.sort(key=lambda f: (f.span.start if f.span else -1, f.rule))
     return findings, metrics
