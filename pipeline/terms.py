@@ -30,6 +30,7 @@ from wordfreq import zipf_frequency
 
 from .glossary import Concept, Kind, TermMatcher, Token, fold, glossary_matcher, is_acronym, tokens
 from .model import ArticleResult, Finding
+from .registry import finding
 from .segment import SentenceSpan, sentence_spans
 from .vocabulary import MedicalVocabulary, vocabulary_for
 
@@ -812,8 +813,6 @@ def inconsistent_explanations(articles: Iterable[ArticleResult], min_overlap: fl
     term and article pair whose explanations share less than `min_overlap` of their words; the
     finding sits on the later article, pointing at the first use there.
     """
-    from .registry import finding  # the registry imports the rule modules, which import this one
-
     seen: dict[str, list[tuple[ArticleResult, dict[str, Any]]]] = {}
     out: list[Finding] = []
     for art in articles:
