@@ -188,7 +188,25 @@ def run_audit(
     return run
 
 
+def add_cross_article_findings(articles: list[ArticleResult], config: Config) -> None:
+    """Findings that need the whole run (MT005: one term explained differently across articles)."""
+    from .terms import inconsistent_explanations
+
+    by_id = {a.id: a for a in articles}
+    for a in articles:  # a result reused from history must not keep an earlier run's MT005
+        a.findings = [f for f in a.findings if f.rule != "MT005"]
+    for f in inconsistent_explanations(articles, config.terms.min_explanation_overlap):
+        art = by_id[f.data["article"]]
+        level = enabled_rules(config, art.source).get(f.rule)
+        if level is not None:
+            f.level = level
+            art.findings.append(f)
+            art.findings.sort(key=lambda x: (x.span.start if x.span else -1, x.rule))
+
+
 def new_run(config: Config, started: str, articles: list[ArticleResult], stats: dict[str, Any]) -> RunResult:
+    """A RunResult from the articles, with the run-wide findings added."""
+    add_cross_article_findings(articles, config)
     stats = {**stats, "reused": sum(a.reused for a in articles), "checked": sum(not a.reused for a in articles)}
     return RunResult(
         id=uuid.uuid4().hex[:12],
