@@ -99,7 +99,7 @@ _REFERENCE_HEADING = re.compile(
     re.I,
 )
 _CITATION = re.compile(
-    r"\bdoi:\s*10\.|\b10\.\d{4,9}/\S|\bPMID:?\s*\d|\bPMCID\b|\bISBN[-: ]|\bet al\.?,?\s*\(?(?:19|20)\d\d"
+    r"\bdoi:\s*10\.|\b10\.\d{4,9}/\S|\bPMID:?\s*\d|\bPMCID\b|\bISBN[-: ]"
     r"|\b(?:19|20)\d\d;\s*\d+\s*\(\d+\)\s*:\s*\d+|\b(?:Accessed|Retrieved)\s+(?:on\s+)?\d",
     re.I,
 )
@@ -116,7 +116,13 @@ _SKIP_PATTERNS: tuple[tuple[str, re.Pattern[str], str], ...] = (
     # Phone numbers: 8 or more digits with spaces, dots, dashes or brackets (not 999 or 111).
     ("phone", re.compile(r"(?<![\w/])\+?\(?\d[\d ().-]{6,}\d(?![\w/])"), "0123"),
     ("code", re.compile(r"`[^`\n]+`"), "Example"),
-    ("code", re.compile(r"\b[A-Za-z]\w*_\w+\b|\b[A-Za-z_][\w.]*\(\)"), "Example"),
+    ("code", re.compile(r"\b[A-Za-z_][\w.]*\(\)|\b[A-Za-z]\w*_\w+\b"), "Example"),
+    # In-text citations: "(Brown et al., 2021)", "(NICE 2016; Singer and Deutschman, 2016a)".
+    (
+        "citation",
+        re.compile(r"\((?:[A-Z][\w'-]+(?: et al\.?| and [A-Z][\w'-]+)?,? (?:19|20)\d\d[a-z]?(?:; ?)?)+\)"),
+        "(Example)",
+    ),
 )
 _CODE_TAGS = ("code", "pre", "kbd", "samp")
 
