@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import atexit
 import contextlib
+import re
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future
@@ -110,7 +111,9 @@ def page_url(source: str) -> str:
     """The URL the page is served at: its own for web pages, a placeholder for files."""
     if source.startswith(("http://", "https://")):
         return urldefrag(source).url
-    return PLACEHOLDER_ORIGIN + (Path(source).name or "article.html")
+    # Only characters a browser keeps as they are, so the page's request matches this address.
+    name = re.sub(r"[^A-Za-z0-9._-]+", "-", Path(source).name).strip("-")
+    return PLACEHOLDER_ORIGIN + (name or "article.html")
 
 
 def content_type_for(url: str) -> str:

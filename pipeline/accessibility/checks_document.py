@@ -20,9 +20,7 @@ def page_title(page: Page, _: Settings) -> Iterator[Issue]:
     if not page.is_html_document:
         return
     titles = [
-        t
-        for t in page.soup.find_all("title")
-        if not any(a.name in ("svg", "template") for a in page.ancestors(t))
+        t for t in page.tags("title") if not any(a.name in ("svg", "template") for a in page.ancestors(t))
     ]
     if not titles:
         yield Issue(
@@ -137,7 +135,7 @@ def _viewport_number(value: str, keywords: dict[str, float], invalid: float) -> 
 
 @static_check
 def viewport_zoom(page: Page, _: Settings) -> Iterator[Issue]:
-    for meta in page.soup.find_all("meta"):
+    for meta in page.tags("meta"):
         if (attr(meta, "name") or "").strip().lower() != "viewport":
             continue
         props = {}
@@ -189,7 +187,7 @@ def refresh_delay(content: str) -> int | None:
 
 @static_check
 def meta_refresh(page: Page, _: Settings) -> Iterator[Issue]:
-    for meta in page.soup.find_all("meta"):
+    for meta in page.tags("meta"):
         if (attr(meta, "http-equiv") or "").strip().lower() != "refresh":
             continue
         delay = refresh_delay(attr(meta, "content") or "")

@@ -65,7 +65,7 @@ def _svg_name(page: Page, el: Tag) -> str:
 
 @static_check
 def image_button_name(page: Page, _: Settings) -> Iterator[Issue]:
-    for el in page.soup.find_all("input"):
+    for el in page.tags("input"):
         if (attr(el, "type") or "").lower() != "image" or page.role(el) != "button" or page.is_excluded(el):
             continue
         if not page.name(el):
@@ -86,7 +86,7 @@ def _renders_media(el: Tag) -> bool:
 
 @static_check
 def object_alt(page: Page, _: Settings) -> Iterator[Issue]:
-    for el in page.soup.find_all("object"):
+    for el in page.tags("object"):
         if attr(el, "role") or page.is_excluded(el) or not _renders_media(el):
             continue
         refs = page.idrefs(el, "aria-labelledby")

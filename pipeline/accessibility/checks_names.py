@@ -96,7 +96,7 @@ def menuitem_names(page: Page, _: Settings) -> Iterator[Issue]:
 
 @static_check
 def summary_names(page: Page, _: Settings) -> Iterator[Issue]:
-    for el in page.soup.find_all("summary"):
+    for el in page.tags("summary"):
         parent = el.parent
         if parent is None or parent.name != "details" or parent.find("summary", recursive=False) is not el:
             continue
@@ -113,7 +113,7 @@ def summary_names(page: Page, _: Settings) -> Iterator[Issue]:
 
 @static_check
 def iframe_titles(page: Page, _: Settings) -> Iterator[Issue]:
-    for el in page.soup.find_all("iframe"):
+    for el in page.tags("iframe"):
         if page.is_excluded(el) or page.role(el) in ("none", "presentation") or (page.tabindex(el) or 0) < 0:
             continue
         if not page.name(el):

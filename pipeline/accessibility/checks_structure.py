@@ -83,7 +83,14 @@ def heading_order(page: Page, _: Settings) -> Iterator[Issue]:
 # --- tables --------------------------------------------------------------------------
 def _rows(table: Tag) -> list[Tag]:
     """Rows of this table, not of tables nested in it."""
-    return [tr for tr in table.find_all("tr") if tr.find_parent("table") is table]
+    return [tr for tr in table.find_all("tr") if nearest_table(tr) is table]
+
+
+def nearest_table(el: Tag) -> Tag | None:
+    node = el.parent
+    while isinstance(node, Tag) and node.name != "table":
+        node = node.parent
+    return node if isinstance(node, Tag) else None
 
 
 def _grid(table: Tag) -> list[list[Tag | None]]:
@@ -117,7 +124,7 @@ def _span(cell: Tag, name: str, limit: int) -> int:
 
 @static_check
 def table_headers(page: Page, _: Settings) -> Iterator[Issue]:
-    for table in page.soup.find_all("table"):
+    for table in page.tags("table"):
         if page.role(table) not in ("table", "grid", "treegrid") or page.is_excluded(table):
             continue
         rows = _rows(table)
@@ -143,7 +150,7 @@ def table_headers_attribute(page: Page, _: Settings) -> Iterator[Issue]:
     for cell in page.elements:
         if cell.name not in ("td", "th") or attr(cell, "headers") is None:
             continue
-        table = cell.find_parent("table")
+        table = nearest_table(cell)
         if not isinstance(table, Tag) or page.role(table) not in ("table", "grid", "treegrid"):
             continue
         if page.is_excluded(table) or page.is_offscreen(table):
@@ -164,7 +171,7 @@ def table_headers_attribute(page: Page, _: Settings) -> Iterator[Issue]:
 
 @static_check
 def header_cells_have_data(page: Page, _: Settings) -> Iterator[Issue]:
-    for table in page.soup.find_all("table"):
+    for table in page.tags("table"):
         if page.role(table) not in ("table", "grid", "treegrid") or page.is_excluded(table):
             continue
         grid = _grid(table)

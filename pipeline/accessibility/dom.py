@@ -119,10 +119,15 @@ class Page:
         self.is_html_document = not (first and first.group(1).lower() in ("svg", "math"))
         self.elements: list[Tag] = list(self.soup.find_all(True))
         self.by_id: dict[str, list[Tag]] = {}
+        self.by_tag: dict[str, list[Tag]] = {}
+        self.labels_for: dict[str, list[Tag]] = {}
         for el in self.elements:
+            self.by_tag.setdefault(el.name, []).append(el)
             ident = attr(el, "id")
             if ident is not None:
                 self.by_id.setdefault(ident, []).append(el)
+            if el.name == "label" and (target := attr(el, "for")):
+                self.labels_for.setdefault(target, []).append(el)
         self.styles = StyleSheet.from_page(self.soup)
         self.has_owns = any(el.has_attr("aria-owns") for el in self.elements)
         self._display: dict[int, bool] = {}
@@ -139,6 +144,12 @@ class Page:
 
     def idrefs(self, el: Tag, name: str) -> list[Tag]:
         return [t for i in (attr(el, name) or "").split() if (t := self.element_by_id(i)) is not None]
+
+    def tags(self, *names: str) -> list[Tag]:
+        """Elements with these tag names, in document order when one name is given."""
+        if len(names) == 1:
+            return self.by_tag.get(names[0], [])
+        return [el for el in self.elements if el.name in names]
 
     def lang_root(self) -> Tag | None:
         html = self.soup.find("html")
@@ -252,7 +263,7 @@ class Page:
         for anc in self.ancestors(el):
             if anc.name == "fieldset" and anc.has_attr("disabled"):
                 legend = anc.find("legend")
-                return not (isinstance(legend, Tag) and el in legend.descendants)
+                return not (isinstance(legend, Tag) and any(d is el for d in legend.descendants))
         return False
 
     def is_focusable(self, el: Tag) -> bool:
@@ -337,7 +348,9 @@ class Page:
             has_data = isinstance(row, Tag) and row.find("td", recursive=False) is not None
             return "rowheader" if has_data else "columnheader"
         if name == "td":
-            table = el.find_parent("table")
+            table = el.parent
+            while isinstance(table, Tag) and table.name != "table":
+                table = table.parent
             in_grid = isinstance(table, Tag) and self.explicit_role(table) in ("grid", "treegrid")
             return "gridcell" if in_grid else "cell"
         if name == "section":
@@ -438,11 +451,13 @@ class Page:
         found: list[Tag] = []
         ident = attr(el, "id")
         if ident:
-            found = [
-                lb for lb in self.soup.find_all("label") if isinstance(lb, Tag) and attr(lb, "for") == ident
-            ]
+            found = list(self.labels_for.get(ident, []))
         wrapping = el.find_parent("label")
-        if isinstance(wrapping, Tag) and wrapping not in found and not wrapping.has_attr("for"):
+        if (
+            isinstance(wrapping, Tag)
+            and all(wrapping is not f for f in found)
+            and not wrapping.has_attr("for")
+        ):
             found.append(wrapping)
         return found
 

@@ -26,8 +26,10 @@ def selector(page: Page, el: Tag) -> str:
         if node.name in ("html", "head", "body") or not isinstance(parent, Tag):
             steps.append(node.name)
         else:
-            same = [c for c in parent.find_all(node.name, recursive=False)]
-            steps.append(node.name if len(same) == 1 else f"{node.name}:nth-of-type({same.index(node) + 1})")
+            same = [c for c in parent.children if isinstance(c, Tag) and c.name == node.name]
+            # by identity: bs4 compares tags by their markup, so twin siblings would look alike
+            position = next(i for i, c in enumerate(same) if c is node) + 1
+            steps.append(node.name if len(same) == 1 else f"{node.name}:nth-of-type({position})")
         node = parent if isinstance(parent, Tag) else None
     return " > ".join(reversed(steps))
 
