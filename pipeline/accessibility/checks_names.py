@@ -123,3 +123,24 @@ def iframe_titles(page: Page, _: Settings) -> Iterator[Issue]:
                 "The iframe has no title.",
                 suggestion='Add title="…" saying what the frame holds, e.g. title="Video: how to use an inhaler".',
             )
+
+
+@static_check
+def iframe_tab_order(page: Page, _: Settings) -> Iterator[Issue]:
+    """A frame taken out of the tab order (tabindex="-1") whose own content can take focus."""
+    for el in page.tags("iframe"):
+        if (page.tabindex(el) or 0) >= 0 or page.is_hidden(el) or page.is_inert(el):
+            continue
+        if all((attr(el, side) or "").strip() in ("0", "1") for side in ("width", "height")):
+            continue  # a 1-pixel frame shows nothing to reach
+        inner = attr(el, "srcdoc")
+        if inner is None:
+            continue  # a frame loaded from elsewhere: only browser mode can look inside
+        framed = Page(inner)
+        if any(framed.in_sequential_focus(x) for x in framed.elements):
+            yield Issue(
+                "AX045",
+                el,
+                'The frame has tabindex="-1" but holds links or controls keyboard users cannot reach.',
+                suggestion='Remove tabindex="-1" from the iframe, or take its content out of the tab order too.',
+            )

@@ -47,6 +47,7 @@ AXE_TO_AX: dict[str, str] = {
     "aria-command-name": "AX041",
     "summary-name": "AX043",
     "frame-title": "AX044",
+    "frame-focusable-content": "AX045",
     "meta-viewport": "AX050",
     "meta-viewport-large": "AX050",
     "meta-refresh": "AX051",

@@ -291,6 +291,16 @@ RULES = [
         tags=("wcag:4.1.2", "act:cae760"),
     ),
     _ax(
+        "AX045",
+        "iframe-tab-order",
+        'Frames with links or controls inside are not taken out of the tab order (tabindex="-1").',
+        why="Keyboard users cannot reach anything inside such a frame, such as a video's play button.",
+        guideline="WCAG 2.2 SC 2.1.1 Keyboard (A); ACT rule akn7bn.",
+        fail='<iframe tabindex="-1" srcdoc="<a href=\'/\'>Home</a>"></iframe>',
+        passing="<iframe srcdoc=\"<a href='/'>Home</a>\"></iframe>",
+        tags=("wcag:2.1.1", "act:akn7bn"),
+    ),
+    _ax(
         "AX050",
         "viewport-zoom",
         "The viewport does not stop readers from zooming.",
