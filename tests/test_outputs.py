@@ -191,6 +191,9 @@ def test_sarif_results_keep_state_suppressions_and_baseline(tmp_path: Path) -> N
     assert by_rule["GR900"]["kind"] == "pass"
     assert by_rule["RD001"]["baselineState"] == "unchanged"
     assert by_rule["AX005"]["locations"][0]["logicalLocations"][0]["fullyQualifiedName"].startswith("article")
+    notes = sarif.render(run, gate)["runs"][0]["invocations"][0]["toolConfigurationNotifications"]
+    assert [n["descriptor"]["id"] for n in notes] == ["waiver-expired"]
+    assert "entry 2 (GR002 on sepsis.html)" in notes[0]["message"]["text"]
     fps = finding_fingerprints(run.articles[1].findings)
     assert [r["partialFingerprints"]["healthAudit/v1"] for r in results
             if r["properties"]["article"] == run.articles[1].id] == fps

@@ -53,6 +53,16 @@ READING_FIGURES = [
     ("sentences", "Sentences"),
     ("polysyllables", "Words of three or more syllables"),
 ]
+FIGURE_LABELS = {
+    **dict(READING_FIGURES),
+    "coleman_liau": "Coleman–Liau index",
+    "automated_readability_index": "Automated readability index",
+    "dale_chall": "Dale–Chall score",
+    "heading": "Section",
+    "title": "Section",
+}
+# Offsets and ids locate a section for the software, not for a reviewer.
+_SECTION_HIDDEN = {"start", "end", "index", "id", "section", "level"}
 
 
 def csp_hash(source: str) -> str:
@@ -272,6 +282,10 @@ def grouped(pieces: list[Piece]) -> list[dict[str, Any]]:
 # --- readability and safety views -------------------------------------------------------------
 
 
+def label_for(key: str) -> str:
+    return FIGURE_LABELS.get(key) or key.replace("_", " ").capitalize()
+
+
 def nhs_band(smog: float | None) -> dict[str, Any] | None:
     if smog is None:
         return None
@@ -293,8 +307,8 @@ def readability_view(a: ArticleResult, run: RunResult) -> dict[str, Any] | None:
     smog = rd.get("smog")
     known = dict(READING_FIGURES)
     figures = [(label, rd[key]) for key, label in READING_FIGURES if key in rd]
-    figures += [
-        (key.replace("_", " ").capitalize(), value)
+    more = [
+        (label_for(key), value)
         for key, value in rd.items()
         if key not in known and key != "uk_adults_share" and isinstance(value, int | float) and not isinstance(value, bool)
     ]
@@ -306,7 +320,8 @@ def readability_view(a: ArticleResult, run: RunResult) -> dict[str, Any] | None:
             if isinstance(s, dict):
                 section_rows.append(s)
                 for k, v in s.items():
-                    if k not in section_cols and isinstance(v, str | int | float) and not isinstance(v, bool):
+                    scalar = isinstance(v, str | int | float) and not isinstance(v, bool)
+                    if k not in section_cols and k not in _SECTION_HIDDEN and scalar:
                         section_cols.append(k)
     before = article_trend(run, a.id).get("smog_before")
     return {
@@ -318,8 +333,9 @@ def readability_view(a: ArticleResult, run: RunResult) -> dict[str, Any] | None:
         "band": nhs_band(float(smog)) if isinstance(smog, int | float) else None,
         "share": rd.get("uk_adults_share"),
         "figures": figures,
+        "more_figures": more,
         "sections": section_rows,
-        "section_cols": section_cols[:8],
+        "section_cols": [(c, label_for(c)) for c in section_cols[:8]],
         "smog_before": before if isinstance(before, int | float) else None,
     }
 

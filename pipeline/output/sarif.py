@@ -172,6 +172,20 @@ def result(
     return out
 
 
+def waiver_notifications(gate: GateReport) -> list[dict[str, Any]]:
+    """Expired and unused waivers are problems with the configuration, not with an article."""
+    notes = []
+    for w in gate.waivers:
+        if w.status == "active":
+            continue
+        where = f"{gate.waivers_path or 'waivers file'}, entry {w.index + 1} ({w.waiver.rule} on {w.waiver.article})"
+        text = (f"{where}: expired on {w.waiver.expires}; its findings count again." if w.status == "expired"
+                else f"{where}: matches no finding; remove it or correct it.")
+        notes.append({"message": {"text": text}, "level": "warning",
+                      "descriptor": {"id": f"waiver-{w.status}"}, "properties": {"waiver": w.to_dict()}})
+    return notes
+
+
 def render(run: RunResult, gate: GateReport) -> dict[str, Any]:
     load_all()
     rules = [RULES[c] for c in sorted(RULES)]
@@ -210,6 +224,7 @@ def render(run: RunResult, gate: GateReport) -> dict[str, Any]:
                         "startTimeUtc": run.started_at,
                         "endTimeUtc": run.finished_at,
                         "exitCode": 1 if gate.verdict == "fail" else 0,
+                        "toolConfigurationNotifications": waiver_notifications(gate),
                     }
                 ],
                 "columnKind": "unicodeCodePoints",
