@@ -52,7 +52,8 @@ IRREGULAR: dict[str, tuple[str, str]] = {
 _ADJECTIVAL = {"called", "named", "born", "tired", "worried", "concerned", "interested", "married",
                "bored", "scared", "frightened", "pleased", "excited", "surprised", "confused",
                "supposed", "swollen", "upset", "ashamed", "embarrassed", "depressed",
-               "dehydrated", "pregnant", "aged", "advanced", "complicated", "detailed", "limited",
+               "dehydrated", "constipated", "bloated", "exhausted", "stressed", "relaxed",
+               "disappointed", "satisfied", "pregnant", "aged", "advanced", "complicated", "detailed", "limited",
                "related", "unrelated", "involved", "prepared", "determined", "qualified", "sized",
                "shaped", "coloured", "colored", "red", "bed", "need", "feed", "seed", "bleed", "speed",
                "hundred", "sacred", "wicked", "naked", "rugged", "ragged", "beloved", "skilled"}  # fmt: skip
@@ -204,9 +205,10 @@ def _subject(text: str, tokens: list[tuple[str, int, int]], k: int) -> str | Non
         if k == 0 or _PUNCT.search(text[tokens[k - 1][2] : tokens[k][1]]):
             break  # the sentence start, or a comma or bracket before the clause
         word = tokens[k - 1][0]
-        if word.lower() in _RELATIVE and k > 1:  # "that" opening a sentence is "that rash", not relative
+        opening = k == 1 and word.lower() == "that"  # "That rash is caused": a determiner, not relative
+        if word.lower() in _RELATIVE and not opening:
             return None
-        if word.lower() in _CLAUSE_BREAK:
+        if word.lower() in _CLAUSE_BREAK and not opening:
             break
         if len(words) == 4:
             return None

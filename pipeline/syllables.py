@@ -165,7 +165,11 @@ def _below_thousand(n: int) -> list[int]:
 def number_syllables(digits: str) -> int:
     """Syllables of a numeral as said aloud, as SMOG asks (numbers are pronounced): those of its longest
     spoken word. 37 is thirty-seven (4); 999 is nine, nine, nine (1); 100 is one hundred (2)."""
-    if len(digits) > 4 or (digits.startswith("0") and len(digits) > 1) or (len(digits) == 3 and len(set(digits)) == 1):
+    if (
+        len(digits) > 4
+        or (digits.startswith("0") and len(digits) > 1)
+        or (len(digits) == 3 and len(set(digits)) == 1)
+    ):
         return max(_ONES[int(d)] for d in digits)  # phone numbers and codes: read digit by digit
     thousands, rest = divmod(int(digits), 1000)
     spoken = _below_thousand(rest) if rest or not thousands else []
@@ -367,4 +371,4 @@ _PREFIXES: tuple[tuple[str, int], ...] = (
     ("non", 1), ("over", 2), ("peri", 2), ("poly", 2), ("post", 1), ("pre", 1), ("pseudo", 2),
     ("re", 1), ("self", 1), ("semi", 2), ("sub", 1), ("super", 2), ("trans", 1), ("ultra", 2),
     ("un", 1), ("under", 2),
-)
+)  # fmt: skip

@@ -139,9 +139,11 @@ NOT_SCORED = rule(
 )
 
 # Words common in any English prose and rare in other languages' text; written English has far more.
-_ENGLISH_MARKERS = frozenset(
-    ["the", "and", "of", "to", "is", "you", "your", "it", "that", "with", "for", "are", "be", "can", "this", "have", "if", "not", "or", "they", "will", "on", "may", "an", "as", "at", "by", "from", "has", "but", "what", "when", "which", "who", "do", "should"]
-)
+_ENGLISH_MARKERS = frozenset((
+    "the", "and", "of", "to", "is", "you", "your", "it", "that", "with", "for", "are", "be", "can", "this",
+    "have", "if", "not", "or", "they", "will", "on", "may", "an", "as", "at", "by", "from", "has", "but",
+    "what", "when", "which", "who", "do", "should",
+))  # fmt: skip
 _MIN_WORDS_TO_GUESS_LANGUAGE = 20
 _MIN_WORDS_TO_SCORE = 10
 
@@ -163,7 +165,8 @@ def _why_not_scoreable(text: str, language: str | None) -> str | None:
         if share < 0.03:
             return "the text does not look like English (almost none of the commonest English words)"
     if len(all_words) < _MIN_WORDS_TO_SCORE:
-        return f"there are only {len(all_words)} words, too few for a reading level"
+        n = len(all_words)
+        return f"there {'is' if n == 1 else 'are'} only {n} word{'' if n == 1 else 's'}, too few for a reading level"
     return None
 
 
@@ -311,7 +314,9 @@ def _split_hint(sentence: str) -> str:
         return "Split it into two or three sentences, one idea each."
     lead = sentence[: best[1]].split()
     shown = " ".join(lead[-6:])
-    return f"Split it into two or three sentences, one idea each: for example, end the first after “…{shown}”."
+    return (
+        f"Split it into two or three sentences, one idea each: for example, end the first after “…{shown}”."
+    )
 
 
 @check("readability.sentences", "RD004", "RD005", "RD006", "RD007")

@@ -1,0 +1,308 @@
+"""RD rules end to end: edge cases, per-section figures, the SMOG caveats, passive rewrites, word list."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pipeline.config import from_mapping
+from pipeline.extract import RawPage, extract, from_text
+from pipeline.model import ArticleResult, Finding
+from pipeline.passive import find as find_passives
+from pipeline.plain_words import WordListError, load
+from pipeline.runner import audit_document
+
+from .conftest import make_context
+
+PLAIN = (
+    "Sepsis is when your body attacks itself after an infection. It can kill. Get help fast.\n\n"
+    "Call 999 if you feel very ill. Do not wait. Tell them you think it is sepsis."
+)
+
+
+def audit(text: str, config: dict[str, Any] | None = None, html: bool = False) -> ArticleResult:
+    ctx = make_context(from_mapping({"select": ["RD"], **(config or {})}))
+    doc = extract(RawPage(source="t", html=text)) if html else from_text("t", text)
+    return audit_document(doc, ctx)
+
+
+def rd(result: ArticleResult, code: str) -> list[Finding]:
+    return [f for f in result.findings if f.rule == code]
+
+
+# ------------------------------------------------------------------ edge cases
+
+
+def test_one_sentence() -> None:
+    result = audit(
+        "Sepsis is a serious reaction to an infection that needs treatment in hospital straight away."
+    )
+    m = result.metrics["readability"]
+    assert m["sentences"] == 1 and m["words"] == 15
+    assert m["low_confidence"] is True
+    assert not rd(result, "RD900")
+
+
+def test_only_a_heading_gets_a_note_not_a_score() -> None:
+    result = audit("Sepsis")
+    (note,) = rd(result, "RD900")
+    assert note.level == "note" and "there is only 1 word," in note.message
+    assert "readability" not in result.metrics
+    assert not rd(result, "RD001") and not rd(result, "RD002")
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        (
+            "<html lang='fr'><body><article><h1>Le sepsis</h1><p>Le sepsis est une réaction grave de "
+            "l'organisme à une infection. Appelez le 15.</p></article></body></html>",
+            "fr",
+        ),
+        (
+            "<html><body><article><p>Mae sepsis yn adwaith difrifol i haint. Ffoniwch 999 os ydych chi'n meddwl "
+            "bod gan rywun sepsis. Mae triniaeth yn cael ei rhoi yn yr ysbyty gyda gwrthfiotigau.</p>"
+            "</article></body></html>",
+            None,
+        ),
+    ],
+)
+def test_other_languages_are_not_scored(text: str, lang: str | None) -> None:
+    result = audit(text, html=True)
+    (note,) = rd(result, "RD900")
+    assert "English" in note.message
+    assert (lang or "") in note.message
+    assert [f.rule for f in result.findings if f.rule.startswith("RD")] == ["RD900"]
+
+
+def test_ten_thousand_sentences() -> None:
+    sentences = [
+        f"Sentence {i} says that sepsis is caused by an infection"
+        + (
+            ", and that it needs treatment in hospital as soon as it is found by a doctor"
+            if i % 50 == 0
+            else ""
+        )
+        + "."
+        for i in range(10_000)
+    ]
+    text = "\n\n".join(" ".join(sentences[i : i + 2]) for i in range(0, len(sentences), 2))
+    start = time.perf_counter()
+    result = audit(text)
+    took = time.perf_counter() - start
+    m = result.metrics["readability"]
+    assert m["sentences"] == 10_000
+    assert m["low_confidence"] is False
+    assert len(rd(result, "RD004")) == 200  # the 200 sentences of 25 words
+    assert len(rd(result, "RD007")) == 10_000 + 200
+    assert took < 30, took
+
+
+# ------------------------------------------------------------------ the article's figures
+
+
+def test_low_confidence_and_disagreement_are_shown() -> None:
+    # Short sentences (Flesch-Kincaid likes them), each with a word of three syllables (SMOG does not).
+    text = (
+        "Call your doctor today. Sepsis is an emergency. Take the medicine now. "
+        "Eat a banana each day. Ask your family for help."
+    )
+    result = audit(text)
+    m = result.metrics["readability"]
+    assert m["low_confidence"] is True
+    assert m["flesch_kincaid_reading_age"] <= 11 < m["uk_reading_age"]
+    assert m["formulas_disagree"] is True
+    (finding,) = rd(result, "RD001")
+    assert "Low confidence" in finding.message and "Flesch-Kincaid would pass it" in finding.message
+    assert finding.data["formulas_disagree"] is True
+
+
+def test_plain_text_passes_the_target() -> None:
+    result = audit(PLAIN)
+    assert result.metrics["readability"]["uk_reading_age"] <= 11
+    assert not rd(result, "RD001")
+
+
+def test_sections_in_metrics_and_the_one_to_rewrite_first() -> None:
+    html = (
+        "<html lang='en'><body><article><h1>Sepsis</h1>"
+        "<p>Sepsis is serious. It can kill. Get help fast. Call 999 now.</p>"
+        "<h2>What happens in the body</h2>"
+        "<p>Dysregulated inflammatory cascades precipitate endothelial dysfunction. Microvascular "
+        "thrombosis compromises tissue oxygenation. Multiorgan dysfunction consequently develops. "
+        "Vasopressor administration is frequently necessary.</p>"
+        "<h2>Getting better</h2><p>Rest at home. Eat well. See your GP. Ask for help.</p>"
+        "</article></body></html>"
+    )
+    result = audit(html, html=True)
+    m = result.metrics["readability"]
+    headings = [s["heading"] for s in m["sections"]]
+    assert headings == ["Sepsis", "What happens in the body", "Getting better"]
+    for s in m["sections"]:
+        assert result.text[s["start"] : s["end"]].startswith(s["heading"])
+    hardest = next(s for s in m["sections"] if s["index"] == m["rewrite_first"])
+    assert hardest["heading"] == "What happens in the body"
+    (finding,) = rd(result, "RD003")
+    assert finding.excerpt == "What happens in the body"
+    assert finding.span is not None and finding.span.start == hardest["start"]
+    assert finding.data["smog"] - finding.data["rest_smog"] >= 3
+
+
+def test_short_sections_are_not_compared() -> None:
+    html = (
+        "<html lang='en'><body><article><h1>Sepsis</h1>"
+        "<p>Sepsis is serious. It can kill. Get help fast. Call 999 now. Do not wait.</p>"
+        "<h2>Complications</h2><p>Disseminated intravascular coagulation necessitates haematological "
+        "intervention.</p></article></body></html>"
+    )
+    assert not rd(audit(html, html=True), "RD003")
+
+
+# ------------------------------------------------------------------ sentences, paragraphs, passives
+
+
+def test_long_sentence_suggestion_names_a_place_to_split() -> None:
+    text = (
+        "This can cause fluid to leak out of blood vessels, causing a drop in blood pressure, which stops "
+        "organs from getting enough blood flow."
+    )
+    (finding,) = rd(audit(text), "RD004")
+    assert finding.excerpt == text
+    assert finding.suggestion is not None
+    shown = finding.suggestion.split("“…")[1].split("”")[0]
+    assert shown == "to leak out of blood vessels"
+    assert text[text.index(shown) + len(shown)] == ","  # the first sentence ends at a comma
+
+
+def test_thresholds_come_from_configuration() -> None:
+    text = "Sepsis is serious. It can affect anyone. Babies are at higher risk. So are older people."
+    assert rd(audit(text), "RD006")
+    assert not rd(audit(text, {"readability": {"paragraph_sentences": 4}}), "RD006")
+    long_one = (
+        "You should call your GP or 111 if you feel very unwell, hot and shivery, or confused after an "
+        "infection or an operation."
+    )
+    assert rd(audit(long_one), "RD004")
+    assert not rd(audit(long_one, {"readability": {"sentence_words_warning": 25}}), "RD004")
+    (very,) = rd(audit(long_one, {"readability": {"sentence_words_very_hard": 15}}), "RD005")
+    assert very.level == "error"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "phrase", "rewrite"),
+    [
+        ("Sepsis is caused by an infection.", "is caused by an infection", "An infection causes sepsis"),
+        (
+            "Piles are caused by swollen blood vessels in your bottom.",
+            "are caused by swollen blood vessels",
+            "Swollen blood vessels cause piles",
+        ),
+        ("In severe cases, dialysis might be needed.", "might be needed", "[who] might need dialysis"),
+        (
+            "The germs were killed by the antibiotics.",
+            "were killed by the antibiotics",
+            "The antibiotics killed the germs",
+        ),
+        ("It's caused by a virus.", "It's caused by a virus", "A virus causes it"),
+        (
+            "They should not be used by children under 12.",
+            "should not be used by children",
+            "Children should not use them",
+        ),
+        (
+            "It is usually carried out under local anaesthetic.",
+            "is usually carried out",
+            "[who] carries it out",
+        ),
+        (
+            "The infection was not treated by the GP.",
+            "was not treated by the GP",
+            "The GP did not treat the infection",
+        ),
+    ],
+)
+def test_passive_rewrites(sentence: str, phrase: str, rewrite: str) -> None:
+    (p,) = find_passives(sentence)
+    assert sentence[p.start : p.end] == phrase
+    assert p.rewrite == rewrite
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Your ankles may be swollen.",
+        "This is called septic shock.",
+        "I was worried about my mum.",
+        "Get help fast.",
+    ],
+)
+def test_not_passive(sentence: str) -> None:
+    assert find_passives(sentence) == []
+
+
+def test_passive_findings_are_for_review() -> None:
+    result = audit("Sepsis is usually caused by a bacterial infection in your lungs, tummy or bladder.")
+    (finding,) = rd(result, "RD007")
+    assert finding.outcome == "review" and finding.level == "note"
+    assert finding.excerpt == "is usually caused by a bacterial infection"
+    assert finding.suggestion == "Active: “A bacterial infection causes sepsis”."
+
+
+# ------------------------------------------------------------------ the plain-word list
+
+
+def _word_list(tmp_path: Path, body: str) -> str:
+    path = tmp_path / "plain_words.yaml"
+    path.write_text(body, encoding="utf-8")
+    return str(path)
+
+
+def test_word_list_shapes_and_matching(tmp_path: Path) -> None:
+    entries = (
+        "- {word: commence, variants: [commenced], plain: [start, begin], source: test}\n"
+        "- {word: the majority of, plain: [most], source: test}\n"
+        "- {word: in the majority of cases, plain: [usually], source: test}\n"
+    )
+    as_list = load(_word_list(tmp_path, entries))
+    text = "Treatment commenced. In the majority of cases the majority of people recover."
+    found = [(m.text, m.swap.plain[0]) for m in as_list.find(text)]
+    assert found == [
+        ("commenced", "start"),
+        ("In the majority of cases", "usually"),
+        ("the majority of", "most"),
+    ]
+    assert as_list.find("Commence now.")[0].suggestion() == "Use “Start” (or “Begin”) instead of “Commence”."
+    keyed = tmp_path / "keyed.yaml"
+    keyed.write_text(
+        "entries:\n" + "".join("  " + line + "\n" for line in entries.splitlines()), encoding="utf-8"
+    )
+    assert len(load(keyed).find(text)) == 3
+
+
+def test_a_word_already_glossed_is_left_alone(tmp_path: Path) -> None:
+    swaps = load(_word_list(tmp_path, "- {word: abdomen, plain: [tummy], source: test}\n"))
+    assert swaps.find("Pain in your tummy (abdomen).") == []
+    assert swaps.find("Pain in your abdomen (tummy).") == []
+    assert len(swaps.find("Pain in your abdomen.")) == 1
+
+
+def test_a_missing_or_broken_word_list_is_a_note(tmp_path: Path) -> None:
+    missing = audit(
+        PLAIN + " Commence now, please, before anything else happens.",
+        {"readability": {"plain_words": str(tmp_path / "nope.yaml")}},
+    )
+    notes = rd(missing, "RD900")
+    assert notes and "nope.yaml" in notes[0].message and "was not found" in notes[0].message
+    with pytest.raises(WordListError, match="entry 1 needs"):
+        load(_word_list(tmp_path, "- {word: commence}\n"))
+    with pytest.raises(WordListError, match="not valid YAML"):
+        load(_word_list(tmp_path, "- [unclosed\n"))
+
+
+def test_the_shipped_list_finds_formal_words() -> None:
+    result = audit("Commence the treatment prior to eating, and do not utilise the old tablets.")
+    assert [f.excerpt for f in rd(result, "RD008")] == ["Commence", "prior to", "utilise"]
+    assert all(f.data["source"] for f in rd(result, "RD008"))
