@@ -8,9 +8,11 @@ Inputs
   tools/build_data/uk_glossary.yaml      hand-written UK entries (win over everything else)
   tools/build_data/cdc_curation.yaml     which CDC terms are medical jargon, with explanations
   tools/build_data/nci_curation.yaml     reviewed NCI skips and better explanations
+  tools/build_data/familiar.yaml         terms UK adults know well (set familiar: true)
 
 Priority when two sources give the same term (or one's term is another's variant):
-hand-written UK > CDC > NCI genetics > NCI cancer.
+hand-written UK > CDC > NCI genetics > NCI cancer. familiar.yaml is applied to the merged
+entries, by exact term; a listed term that is not in the glossary stops the build.
 
 Usage
   python tools/build_data/build_glossary.py            # write pipeline/data/glossary.yaml
@@ -260,6 +262,54 @@ def merge(groups: list[list[Entry]], log: list[str]) -> list[Entry]:
     return out
 
 
+# ---------------------------------------------------------------- familiar terms
+
+
+def load_familiar(path: Path) -> list[str]:
+    """The list in familiar.yaml: one term per line."""
+    rows = load_yaml(path) or []
+    if not isinstance(rows, list) or not all(isinstance(t, str) and t.strip() for t in rows):
+        raise SystemExit(f"{path.name}: expected a YAML list of terms, one per line (- term)")
+    return rows
+
+
+def apply_familiar(
+    entries: list[Entry], terms: list[str], log: list[str], name: str = "familiar.yaml"
+) -> None:
+    """Set familiar: true on the entry whose term is listed; stop the build on an unknown term."""
+    by_term = {e["term"]: e for e in entries}
+    missing = []
+    for t in terms:
+        e = by_term.get(t)
+        if e is None:
+            missing.append(t)
+            continue
+        if e["familiar"]:
+            log.append(f"{name}: {t!r} is already familiar from its source ({e['source']})")
+        e["familiar"] = True
+    for t, n in Counter(terms).items():
+        if n > 1:
+            log.append(f"{name}: term {t!r} appears {n} times")
+    if terms != sorted(terms, key=lambda t: (t.lower(), t)):
+        log.append(f"{name}: terms are not in alphabetical order")
+    if missing:
+        lines = [f"{name}: {len(missing)} listed term(s) not in the glossary:"]
+        for t in missing:
+            lines.append(f"  {t!r}{_near_miss(entries, t)}")
+        lines.append(
+            "Use the entry's `term` exactly as spelt in glossary.yaml (not a variant), or remove the line."
+        )
+        raise SystemExit("\n".join(lines))
+
+
+def _near_miss(entries: list[Entry], t: str) -> str:
+    low = t.strip().lower()
+    for e in entries:
+        if e["term"].lower() == low or low in (v.lower() for v in e["variants"]):
+            return f" (did you mean {e['term']!r}?)"
+    return ""
+
+
 # ---------------------------------------------------------------- output
 
 
@@ -300,7 +350,9 @@ def build(shared: Path | None = None) -> tuple[list[Entry], list[str], Counter[s
         load_shared(NCI_GENETICS_FILE, shared), SOURCE_NCI_GENETICS, nci_cur, log, reasons, known
     )
     can = nci_entries(load_shared(NCI_CANCER_FILE, shared), SOURCE_NCI_CANCER, nci_cur, log, reasons, known)
-    return merge([uk, cdc, gen, can], log), log, reasons
+    entries = merge([uk, cdc, gen, can], log)
+    apply_familiar(entries, load_familiar(HERE / "familiar.yaml"), log)
+    return entries, log, reasons
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -351,6 +403,8 @@ def _report_drift(current: str, entries: list[Entry]) -> None:
             print(f"only in the committed file (hand-added? port it to uk_glossary.yaml): {t!r}")
         elif t not in old:
             print(f"new in a rebuild: {t!r}")
+        elif {k for k in set(old[t]) | set(new[t]) if old[t].get(k) != new[t].get(k)} == {"familiar"}:
+            print(f"familiar differs from a rebuild (hand-edited? list it in familiar.yaml): {t!r}")
         elif old[t] != new[t]:
             print(f"differs from a rebuild (hand-edited? port it to uk_glossary.yaml): {t!r}")
     print("glossary.yaml is out of date: run tools/build_data/build_glossary.py", file=sys.stderr)
