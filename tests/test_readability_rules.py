@@ -146,8 +146,11 @@ def test_sections_in_metrics_and_the_one_to_rewrite_first() -> None:
     hardest = next(s for s in m["sections"] if s["index"] == m["rewrite_first"])
     assert hardest["heading"] == "What happens in the body"
     (finding,) = rd(result, "RD003")
-    assert finding.excerpt == "What happens in the body"
+    assert finding.excerpt == "What happens in the body."
     assert finding.span is not None and finding.span.start == hardest["start"]
+    assert (finding.data["section_start"], finding.data["section_end"]) == (hardest["start"], hardest["end"])
+    (rd001,) = rd(result, "RD001")
+    assert rd001.suggestion and "starting with “What happens in the body”" in rd001.suggestion
     assert finding.data["smog"] - finding.data["rest_smog"] >= 3
 
 

@@ -180,6 +180,7 @@ class Section:
     start: int
     end: int
     counts: Counts
+    anchor: Block  # the heading, or the first block of a section before any heading
 
 
 def _sections(doc: Document) -> list[Section]:
@@ -192,8 +193,9 @@ def _sections(doc: Document) -> list[Section]:
     out = []
     for index, blocks in sorted(groups.items()):
         start, end = blocks[0].start, blocks[-1].end
-        heading = next((doc.block_text(b) for b in blocks if b.kind == "heading"), "")
-        out.append(Section(index, heading.rstrip("."), start, end, count(doc.text[start:end])))
+        anchor = next((b for b in blocks if b.kind == "heading"), blocks[0])
+        heading = doc.block_text(anchor).rstrip(".") if anchor.kind == "heading" else ""
+        out.append(Section(index, heading, start, end, count(doc.text[start:end]), anchor))
     return out
 
 
@@ -221,16 +223,26 @@ def article_reading_level(doc: Document, ctx: CheckContext) -> CheckOutput:
     # Flesch-Kincaid under-reads health text; say so when it would pass an article SMOG fails.
     m["formulas_disagree"] = fk_age <= cfg.target_reading_age < m["uk_reading_age"]
     m["flesch_kincaid_reading_age"] = fk_age
+    sections = _sections(doc)
+    hardest = ""
+    if sections:
+        m["sections"] = [_section_summary(s) for s in sections]
+        ranked = [s for s in m["sections"] if s["sentences"] >= cfg.section_min_sentences]
+        if ranked:
+            worst = max(ranked, key=lambda s: s["smog"])
+            m["rewrite_first"] = worst["index"]
+            hardest = (
+                f", starting with “{worst['heading']}” (SMOG {worst['smog']:g})" if worst["heading"] else ""
+            )
     findings: list[Finding] = []
-    caveat = _caveat(m, cfg)
+    caveat = _caveat(m, cfg.min_sentences_for_smog)
     if m["uk_reading_age"] > cfg.target_reading_age:
         findings.append(
             finding(
                 READING_AGE,
                 f"UK reading age is {m['uk_reading_age']:g} (SMOG {m['smog']:g}); the target is "
                 f"{cfg.target_reading_age:g} or lower.{caveat}",
-                suggestion="Shorten sentences and swap long words for everyday ones, starting with the "
-                "hardest section.",
+                suggestion=f"Shorten sentences and swap long words for everyday ones{hardest}.",
                 data={k: m[k] for k in ("smog", "uk_reading_age", "low_confidence", "formulas_disagree")},
             )
         )
@@ -239,27 +251,23 @@ def article_reading_level(doc: Document, ctx: CheckContext) -> CheckOutput:
             finding(
                 SMOG_TOO_HIGH,
                 f"SMOG grade {m['smog']:g} is above {cfg.smog_error:g}: only about "
-                f"{m['uk_adults_share'] or 22}% of UK adults can read text this hard.{caveat}",
+                f"{m['uk_adults_share']}% of UK adults can read text this hard.{caveat}",
                 suggestion="Rewrite this article first: split long sentences and explain or replace "
-                "words of three or more syllables.",
+                f"words of three or more syllables{hardest}.",
                 data={"smog": m["smog"], "low_confidence": m["low_confidence"]},
             )
         )
-    sections = _sections(doc)
-    if len(sections) > 1:
-        m["sections"] = [_section_summary(s) for s in sections]
-        ranked = [s for s in m["sections"] if s["sentences"] >= cfg.section_min_sentences]
-        if ranked:
-            m["rewrite_first"] = max(ranked, key=lambda s: s["smog"])["index"]
+    if sections:
         findings += _harder_sections(doc, sections, total, cfg)
     return CheckOutput(findings, metrics={"readability": m})
 
 
-def _caveat(m: dict[str, Any], cfg: ReadabilityConfig) -> str:
+def _caveat(m: dict[str, Any], min_sentences: int) -> str:
     notes = []
     if m["low_confidence"]:
         notes.append(
-            f" Low confidence: SMOG is meant for 30 sentences or more and this article has {m['sentences']}."
+            f" Low confidence: SMOG is meant for {min_sentences} sentences or more and this article has "
+            f"{m['sentences']}."
         )
     if m["formulas_disagree"]:
         notes.append(
@@ -285,12 +293,17 @@ def _harder_sections(
                     SECTION_HARDER,
                     f"{name} has SMOG {smog:g} against {rest_smog:g} for the rest of the article: "
                     f"rewrite this section first.",
-                    span=(s.start, s.end),
+                    span=(s.anchor.start, s.anchor.end),  # the heading; the section's extent is in data
                     text=doc.text,
-                    excerpt=s.heading or doc.text[s.start : s.end][:80],
                     suggestion="Split its long sentences and replace or explain its words of three or more "
                     "syllables, until it reads like the rest of the page.",
-                    data={"section": s.index, "smog": smog, "rest_smog": rest_smog},
+                    data={
+                        "section": s.index,
+                        "section_start": s.start,
+                        "section_end": s.end,
+                        "smog": smog,
+                        "rest_smog": rest_smog,
+                    },
                 )
             )
     return out
