@@ -70,7 +70,7 @@ def share_of_uk_adults(smog: float) -> int | None:
     for lo, hi, share in NHS_BANDS:
         if lo <= level <= hi:
             return share
-    return None if level < 0 else (22 if level > 16 else None)
+    return 22 if level > 16 else None  # above the NHS's top band, a fifth or fewer
 
 
 # ------------------------------------------------------------------ words, as textstat splits them
