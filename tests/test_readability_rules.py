@@ -309,3 +309,17 @@ def test_the_shipped_list_finds_formal_words() -> None:
     result = audit("Commence the treatment prior to eating, and do not utilise the old tablets.")
     assert [f.excerpt for f in rd(result, "RD008")] == ["Commence", "prior to", "utilise"]
     assert all(f.data["source"] for f in rd(result, "RD008"))
+
+
+def test_readability_metrics_come_whole_or_not_at_all() -> None:
+    """The report schema requires every formula once `readability` is there: only the article check
+    writes it, so switching that check's rules off leaves no half-filled entry."""
+    text = (
+        "If you have a high temperature and you also feel shivery or confused, or your skin looks blotchy, "
+        "you should contact your GP today."
+    )
+    result = audit(text, {"ignore": ["RD001", "RD002", "RD003", "RD900"]})
+    assert rd(result, "RD004")
+    assert "readability" not in result.metrics
+    full = audit(text).metrics["readability"]
+    assert full["long_sentences"] == 1 and full["longest_sentence_words"] == 24

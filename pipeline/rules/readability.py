@@ -19,7 +19,7 @@ from ..model import Block, Document, Finding
 from ..plain_words import WordListError
 from ..plain_words import load as load_swaps
 from ..readability import Counts, count, summary, words
-from ..registry import CheckOutput, check, finding, rule
+from ..registry import CheckOutput, Rule, check, finding, rule
 from ..segment import sentence_spans
 from ..syllables import plain_word
 
@@ -259,6 +259,7 @@ def article_reading_level(doc: Document, ctx: CheckContext) -> CheckOutput:
         )
     if sections:
         findings += _harder_sections(doc, sections, total, cfg)
+    m.update(_sentence_metrics(_sentences(doc), cfg))
     return CheckOutput(findings, metrics={"readability": m})
 
 
@@ -332,69 +333,87 @@ def _split_hint(sentence: str) -> str:
     )
 
 
+@dataclass(frozen=True)
+class Sentence:
+    start: int  # offsets into the document text
+    end: int
+    words: int
+    block: int  # index of its block in doc.blocks
+    index: int  # its place in that block: 0, 1, 2 ...
+
+
+def _sentences(doc: Document) -> tuple[Sentence, ...]:
+    """The sentences of every block but headings, split as the segmenter splits them."""
+    return _sentences_of(doc.text, tuple((b.kind, b.start, b.end) for b in doc.blocks))
+
+
+@functools.lru_cache(maxsize=4)  # the article and the sentence checks share one split
+def _sentences_of(text: str, blocks: tuple[tuple[str, int, int], ...]) -> tuple[Sentence, ...]:
+    out = []
+    for i, (kind, start, end) in enumerate(blocks):
+        if kind == "heading":
+            continue
+        for n, sp in enumerate(sentence_spans(text[start:end])):
+            a, b = start + sp.start, start + sp.end
+            out.append(Sentence(a, b, len(words(text[a:b])), i, n))
+    return tuple(out)
+
+
+def _sentence_metrics(sentences: tuple[Sentence, ...], cfg: ReadabilityConfig) -> dict[str, Any]:
+    lengths = [s.words for s in sentences]
+    return {
+        "long_sentences": sum(n > cfg.sentence_words_warning for n in lengths),
+        "very_long_sentences": sum(n > cfg.sentence_words_very_hard for n in lengths),
+        "longest_sentence_words": max(lengths, default=0),
+        "average_sentence_words": round(sum(lengths) / len(lengths), 1) if lengths else 0.0,
+    }
+
+
 @check("readability.sentences", "RD004", "RD005", "RD006", "RD007")
 def sentences_and_paragraphs(doc: Document, ctx: CheckContext) -> CheckOutput:
     cfg = ctx.config.readability
     if _not_scoreable(doc):
         return CheckOutput()  # RD900 from the article check says why
     findings: list[Finding] = []
-    long_count = very_long = 0
-    lengths = []
-    for block in doc.blocks:
-        if block.kind == "heading":
-            continue
-        spans = sentence_spans(doc.block_text(block))
-        for sp in spans:
-            start, end = block.start + sp.start, block.start + sp.end
-            sentence = doc.text[start:end]
-            n = len(words(sentence))
-            lengths.append(n)
-            if n > cfg.sentence_words_very_hard:
-                very_long += 1
-                findings.append(
-                    finding(
-                        VERY_LONG_SENTENCE,
-                        f"This sentence has {n} words, more than {cfg.sentence_words_very_hard}: very hard to read.",
-                        span=(start, end),
-                        text=doc.text,
-                        suggestion=_split_hint(sentence),
-                        data={"words": n},
-                    )
-                )
-            elif n > cfg.sentence_words_warning:
-                long_count += 1
-                findings.append(
-                    finding(
-                        LONG_SENTENCE,
-                        f"This sentence has {n} words; aim for {cfg.sentence_words_warning} or fewer.",
-                        span=(start, end),
-                        text=doc.text,
-                        suggestion=_split_hint(sentence),
-                        data={"words": n},
-                    )
-                )
-            findings += _passives(doc, start, sentence)
-        if block.kind == "paragraph" and len(spans) > cfg.paragraph_sentences:
-            cut = spans[cfg.paragraph_sentences]
-            opening = " ".join(doc.block_text(block)[cut.start : cut.end].split()[:6])
+    per_block: dict[int, list[Sentence]] = {}
+    for s in _sentences(doc):
+        per_block.setdefault(s.block, []).append(s)
+        text = doc.text[s.start : s.end]
+        if s.words > cfg.sentence_words_very_hard:
+            message = f"This sentence has {s.words} words, more than {cfg.sentence_words_very_hard}: very hard to read."
+            findings.append(_long(VERY_LONG_SENTENCE, message, doc, s))
+        elif s.words > cfg.sentence_words_warning:
+            message = f"This sentence has {s.words} words; aim for {cfg.sentence_words_warning} or fewer."
+            findings.append(_long(LONG_SENTENCE, message, doc, s))
+        findings += _passives(doc, s.start, text)
+    for i, sentences in per_block.items():
+        block = doc.blocks[i]
+        if block.kind == "paragraph" and len(sentences) > cfg.paragraph_sentences:
+            cut = sentences[cfg.paragraph_sentences]
+            opening = " ".join(doc.text[cut.start : cut.end].split()[:6])
             findings.append(
                 finding(
                     LONG_PARAGRAPH,
-                    f"This paragraph has {len(spans)} sentences; keep paragraphs to "
+                    f"This paragraph has {len(sentences)} sentences; keep paragraphs to "
                     f"{cfg.paragraph_sentences} or fewer.",
                     span=(block.start, block.end),
                     text=doc.text,
                     suggestion=f"Start a new paragraph at “{opening}…”, or make the sentences a bulleted list.",
-                    data={"sentences": len(spans)},
+                    data={"sentences": len(sentences)},
                 )
             )
-    metrics = {
-        "long_sentences": long_count + very_long,
-        "very_long_sentences": very_long,
-        "longest_sentence_words": max(lengths, default=0),
-        "average_sentence_words": round(sum(lengths) / len(lengths), 1) if lengths else 0.0,
-    }
-    return CheckOutput(findings, metrics={"readability": metrics})
+    return CheckOutput(findings)
+
+
+def _long(rule_: Rule, message: str, doc: Document, s: Sentence) -> Finding:
+    return finding(
+        rule_,
+        message,
+        span=(s.start, s.end),
+        text=doc.text,
+        suggestion=_split_hint(doc.text[s.start : s.end]),
+        data={"words": s.words},
+    )
 
 
 def _passives(doc: Document, offset: int, sentence: str) -> list[Finding]:
