@@ -122,6 +122,7 @@ class FetchConfig(Section):
     max_bytes: int = Field(default=5_000_000, gt=0)  # per page or file; larger ones are refused
     respect_robots: bool = True  # switch off only for your own site
     allow_private: bool = False  # private, loopback and link-local addresses are refused unless true
+    allow_hosts: list[str] = Field(default_factory=list)  # host names or IP networks allowed though private
     per_host_concurrency: int = Field(default=2, ge=1)
     delay: float = Field(default=0.0, ge=0)  # seconds between requests to one host (robots crawl-delay wins)
     cache_dir: str | None = None  # ETag / Last-Modified revalidation cache; none: no cache
@@ -144,6 +145,7 @@ class ExtractionConfig(Section):
     day_first: bool = True  # 03/05/2024 is 3 May (UK); false reads it as March 5
     htmldate_fallback: bool = True  # guess the publication date with htmldate when the page names none
     min_words: int = Field(default=40, ge=0)  # fewer scored words than this: EX005 (a fragment, not an article)
+    strip_references: bool = False  # true: a "References" section is kept aside, not scored
 
 
 class HistoryConfig(Section):

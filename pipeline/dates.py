@@ -257,7 +257,7 @@ def find_dates(
     for source in sources:
         for key, value in source.items():
             found.setdefault(key, value)
-    if "published" not in found and html:
+    if "published" not in found and html and candidates:
         guess = _htmldate(html)
         if guess:
             found["published"] = guess

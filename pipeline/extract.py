@@ -11,15 +11,17 @@ from __future__ import annotations
 import fnmatch
 import hashlib
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
 from bs4 import BeautifulSoup, Tag
 
 from .config import ExtractionConfig, SiteProfile
-from .dates import find_dates
+from .dates import KEYS as DATE_KEYS
+from .dates import find_dates, parse_date
 from .extraction_boilerplate import phrase_pattern
-from .extraction_dom import Candidate, Walker, css_selector, id_counts
+from .extraction_dom import Candidate, Walker, css_selector, id_counts, is_hidden
 from .extraction_main import Selection, select
 from .model import Document, source_id
 from .segment import TextBuilder, clean
@@ -65,6 +67,7 @@ def extract(page: RawPage, config: ExtractionConfig | None = None) -> ExtractedD
         content_roots=content_roots,
         boilerplate_roots=boilerplate_roots,
         phrases=phrase_pattern(cfg.boilerplate_phrases),
+        strip_references=cfg.strip_references,
     )
     ids = id_counts(soup)
     builder = TextBuilder()
@@ -161,39 +164,60 @@ def _stripped(candidates: list[Candidate], selection: Selection) -> list[str]:
     return out
 
 
+def _article_region(candidates: list[Candidate], selection: Selection) -> Tag | None:
+    """The innermost element holding every kept block: where the article's images are."""
+    common: tuple[Tag, ...] | None = None
+    for cand, kept in zip(candidates, selection.keep, strict=True):
+        if not kept:
+            continue
+        chain = (*cand.ancestors, cand.element)
+        if common is None:
+            common = chain
+            continue
+        n = 0
+        while n < min(len(common), len(chain)) and common[n] is chain[n]:
+            n += 1
+        common = common[:n]
+    return common[-1] if common else None
+
+
 def _links(
-    candidates: list[Candidate], selection: Selection, base: str | None, ids: dict[str, int] | None
+    candidates: list[Candidate], selection: Selection, base: str | None, ids: Counter[str]
 ) -> list[dict[str, str]]:
-    """Links and images inside the kept blocks: the article's own, for link-text and alt-text checks."""
-    seen: set[int] = set()
+    """The article's links (inside kept blocks) and images (inside the article, outside furniture)."""
     out: list[dict[str, str]] = []
-    counts = ids or {}
+    seen: set[int] = set()
     for cand, kept in zip(candidates, selection.keep, strict=True):
         if not kept or id(cand.element) in seen:
             continue
         seen.add(id(cand.element))
-        for el in cand.element.find_all(["a", "img"]):
-            if el.name == "a" and el.get("href"):
-                href = str(el["href"])
-                out.append(
-                    {
-                        "kind": "link",
-                        "href": urljoin(base, href) if base else href,
-                        "text": clean(el.get_text(" ")),
-                        "selector": css_selector(el, counts),  # type: ignore[arg-type]
-                    }
-                )
-            elif el.name == "img":
-                src = str(el.get("src") or "")
-                out.append(
-                    {
-                        "kind": "image",
-                        "href": urljoin(base, src) if base and src else src,
-                        "text": str(el.get("alt")) if el.has_attr("alt") else "",
-                        "alt_present": "yes" if el.has_attr("alt") else "no",
-                        "selector": css_selector(el, counts),  # type: ignore[arg-type]
-                    }
-                )
+        for a in cand.element.find_all("a", href=True):
+            href = str(a["href"])
+            out.append(
+                {
+                    "kind": "link",
+                    "href": urljoin(base, href) if base else href,
+                    "text": clean(a.get_text(" ")),
+                    "selector": css_selector(a, ids),
+                }
+            )
+    region = _article_region(candidates, selection)
+    if region is None:
+        return out
+    furniture = {id(el) for el in selection.container.values()}
+    for img in region.find_all("img"):
+        if any(id(el) in furniture for el in img.parents) or is_hidden(img):
+            continue
+        src = str(img.get("src") or "")
+        out.append(
+            {
+                "kind": "image",
+                "href": urljoin(base, src) if base and src else src,
+                "text": str(img.get("alt") or ""),
+                "alt_present": "yes" if img.has_attr("alt") else "no",
+                "selector": css_selector(img, ids),
+            }
+        )
     return out
 
 
@@ -217,6 +241,7 @@ def from_text(source: str, text: str, title: str = "") -> ExtractedDocument:
         title=title,
         text=joined,
         blocks=builder.blocks,
+        dates=dict.fromkeys(DATE_KEYS),
         content_hash=content_hash(joined),
     )
 
@@ -264,8 +289,6 @@ def from_markdown(source: str, text: str, config: ExtractionConfig | None = None
     for key, names in _FRONT_DATES.items():
         for name in names:
             if name in meta and meta[name]:
-                from .dates import parse_date
-
                 found = parse_date(str(meta[name]), day_first=cfg.day_first)
                 if found:
                     dates[key] = found

@@ -242,3 +242,15 @@ def phrase_pattern(phrases: Iterable[str]) -> re.Pattern[str] | None:
     if not items:
         return None
     return re.compile(r"^(?:" + "|".join(items) + r")$", re.I)
+
+
+_REFERENCES_HEADING = re.compile(
+    r"^(?:references?|reference list|sources|bibliography|citations|works cited|"
+    r"(?:further reading and |sources and )references)$",
+    re.I,
+)
+
+
+def is_references_heading(text: str) -> bool:
+    """A heading over a list of citations: not text written for patients to read."""
+    return bool(_REFERENCES_HEADING.match(_norm(text)))

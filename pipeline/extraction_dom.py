@@ -111,7 +111,7 @@ def inline_text(el: PageElement) -> tuple[str, int]:
     if el.name == "br":
         return "\n", 0
     if el.name in SKIP_TAGS or is_hidden(el):
-        return "", 0
+        return (" " if el.name in BLOCK_TAGS else ""), 0  # a hidden block still separates words
     parts: list[str] = []
     links = 0
     for child in el.children:
@@ -186,6 +186,8 @@ class Walker:
                 continue
             name = child.name
             if name in SKIP_TAGS or is_hidden(child):
+                if name in BLOCK_TAGS:
+                    flush()  # a hidden block still ends the line of text before it
                 continue
             if name not in BLOCK_TAGS and not _contains_block(child):
                 text, links = inline_text(child)

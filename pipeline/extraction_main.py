@@ -9,10 +9,9 @@ recover what it dropped inside the article's container.
 
 from __future__ import annotations
 
-import os
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import trafilatura
@@ -20,6 +19,7 @@ from bs4 import BeautifulSoup, Tag
 
 from .extraction_boilerplate import (
     is_comments_heading,
+    is_references_heading,
     is_related_heading,
     is_sectioning,
     label_reason,
@@ -157,12 +157,15 @@ def select(
     content_roots: list[Tag] | None = None,
     boilerplate_roots: list[Tag] | None = None,
     phrases: re.Pattern[str] | None = None,
+    strip_references: bool = False,
 ) -> Selection:
     n = len(candidates)
     keep = [False] * n
     reasons: list[str | None] = [None] * n
     containers: dict[int, Tag] = {}
     total = sum(len(c.text) for c in candidates)
+    if not candidates:
+        html = None  # no text on the page: nothing for trafilatura to vote on
     vote = TrafilaturaVote(run_trafilatura(html, url) if html and not content_roots else "")
 
     profile_ids = {id(el) for el in content_roots or []}
@@ -171,10 +174,13 @@ def select(
     protected: set[int] = set(profile_ids)
 
     in_traf = [vote.contains(c.text) for c in candidates]
-    if sum(len(c.text) for c, t in zip(candidates, in_traf, strict=True) if t) < 400:
+    matched = sum(len(c.text) for c, t in zip(candidates, in_traf, strict=True) if t)
+    if html and not content_roots and matched < 400:
         # Precision mode sometimes keeps only a disclaimer; the recall mode finds the article then.
-        vote = TrafilaturaVote(run_trafilatura(html, url, recall=True)) if html else vote
-        in_traf = [vote.contains(c.text) for c in candidates]
+        wide = TrafilaturaVote(run_trafilatura(html, url, recall=True))
+        wide_in = [wide.contains(c.text) for c in candidates]
+        if sum(len(c.text) for c, t in zip(candidates, wide_in, strict=True) if t) > matched:
+            vote, in_traf = wide, wide_in
     in_traf = _drop_isolated(candidates, in_traf)
     if content_roots:
         in_main = [any(id(el) in profile_ids for el in (*c.ancestors, c.element)) for c in candidates]
@@ -214,10 +220,12 @@ def select(
     if method == "trafilatura":
         _recover_by_signature(candidates, keep, reasons)
         _recover_sandwiched(candidates, keep, reasons)
-    if method != "site profile" and os.environ.get("HEAD", "1") == "1":
+    if method != "site profile":
         _recover_head(candidates, keep, reasons)
     _drop_related_sections(candidates, keep, reasons)
-    _drop_comment_sections(candidates, keep, reasons)
+    _drop_sections(candidates, keep, reasons, is_comments_heading, "comments")
+    if strip_references:
+        _drop_sections(candidates, keep, reasons, is_references_heading, "references")
     return Selection(keep=keep, reasons=reasons, container=containers, method=method)
 
 
@@ -306,12 +314,16 @@ def _drop_isolated(candidates: list[Candidate], matched: list[bool], gap: int = 
     return out
 
 
-def _drop_comment_sections(candidates: list[Candidate], keep: list[bool], reasons: list[str | None]) -> None:
-    """Readers' comments: from a 'Comments' heading to the next heading of the same or a higher level."""
+def _drop_sections(
+    candidates: list[Candidate], keep: list[bool], reasons: list[str | None], opens: Callable[[str], bool],
+    reason: str,
+) -> None:
+    """From a heading that opens a non-article section ('Comments', 'References') to the next heading
+    of the same or a higher level."""
     i = 0
     while i < len(candidates):
         c = candidates[i]
-        if c.kind == "heading" and is_comments_heading(c.text):
+        if c.kind == "heading" and opens(c.text):
             level = c.level or 6
             j = i
             while j < len(candidates) and (
@@ -319,7 +331,7 @@ def _drop_comment_sections(candidates: list[Candidate], keep: list[bool], reason
             ):
                 if keep[j]:
                     keep[j] = False
-                    reasons[j] = "comments"
+                    reasons[j] = reason
                 j += 1
             i = j
             continue

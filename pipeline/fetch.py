@@ -74,16 +74,27 @@ def _product_token(agent: str) -> str:
     return agent.split("/")[0].split()[0]
 
 
-def check_address(url: str, allow_private: bool) -> None:
-    """Refuse other schemes, and hosts that resolve to private, loopback or link-local addresses."""
+def check_address(url: str, allow_private: bool, allow_hosts: list[str] | tuple[str, ...] = ()) -> None:
+    """Refuse other schemes, and hosts that resolve to private, loopback or link-local addresses.
+
+    `allow_hosts` names hosts (or IP networks such as 10.20.0.0/16) that may be private anyway:
+    an intranet site, without opening every internal address.
+    """
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https"):
         raise LoadError(f"{url}: only http and https addresses can be fetched, not '{parts.scheme or '?'}:'.")
     host = parts.hostname
     if not host:
         raise LoadError(f"{url}: the address has no host name.")
-    if allow_private:
+    names = {h.lower() for h in allow_hosts}
+    if allow_private or host.lower() in names:
         return
+    networks = []
+    for entry in allow_hosts:
+        try:
+            networks.append(ipaddress.ip_network(entry, strict=False))
+        except ValueError:
+            continue
     try:
         infos = socket.getaddrinfo(host, parts.port or (443 if parts.scheme == "https" else 80),
                                    proto=socket.IPPROTO_TCP)
@@ -94,11 +105,11 @@ def check_address(url: str, allow_private: bool) -> None:
         mapped = getattr(ip, "ipv4_mapped", None)
         if mapped is not None:
             ip = mapped
-        if not ip.is_global:
+        if not ip.is_global and not any(ip in net for net in networks):
             raise LoadError(
                 f"{url}: refused, because {host} is a private, loopback or link-local address ({ip}). "
-                "An audit server must not be turned against its own network; set fetch.allow_private = true "
-                "to audit a site on your own network."
+                "An audit server must not be turned against its own network; to audit a site on your own "
+                "network, name it in fetch.allow_hosts (or set fetch.allow_private = true)."
             )
 
 
@@ -141,7 +152,7 @@ class Fetcher:
     # -- public -----------------------------------------------------------------------------
     def fetch(self, url: str, accept: tuple[str, ...] = ARTICLE_TYPES) -> FetchedPage:
         """GET `url` with every safety rule and politeness rule applied."""
-        check_address(url, self.config.allow_private)
+        check_address(url, self.config.allow_private, self.config.allow_hosts)
         if self.config.respect_robots:
             self._check_robots(url)
         cached = self._cache_read(url)
@@ -240,7 +251,7 @@ class Fetcher:
             if nxt in seen:
                 loop = " → ".join([*seen[seen.index(nxt) :], nxt])
                 raise LoadError(f"{url}: the redirects go round in a loop ({loop}).")
-            check_address(nxt, self.config.allow_private)
+            check_address(nxt, self.config.allow_private, self.config.allow_hosts)
             if self.config.respect_robots and not robots and urlsplit(nxt).netloc != urlsplit(current).netloc:
                 self._check_robots(nxt)
             seen.append(nxt)
@@ -393,3 +404,11 @@ def fetcher_for(config: Config | FetchConfig) -> Fetcher:
 
 def fetch(url: str, config: Config) -> FetchedPage:
     return fetcher_for(config).fetch(url)
+
+
+def clear_fetchers() -> None:
+    """Forget shared fetchers (their robots.txt answers and connections): between runs or tests."""
+    with _FETCHERS_LOCK:
+        for found in _FETCHERS.values():
+            found.close()
+        _FETCHERS.clear()

@@ -97,10 +97,23 @@ def decode(data: bytes, source: str, declared: str | None = None) -> Decoded:
         except (UnicodeDecodeError, LookupError):
             continue
     multibyte = len(_UTF8_MULTIBYTE.findall(data))
-    repaired = data.decode("utf-8", errors="replace")
-    bad = repaired.count("\ufffd") - data.count("\ufffd".encode())
-    if claimed in (None, "utf-8") and multibyte >= bad:
-        # Mostly UTF-8 with a few damaged bytes: read it as UTF-8 and say what was replaced.
+    if claimed == "utf-8" and multibyte == 0 and _looks_windows_1252(data):
+        # The commonest charset mistake: a page saved from a Windows editor, labelled UTF-8.
+        return Decoded(
+            data.decode("cp1252"),
+            "cp1252",
+            [
+                Problem(
+                    "EX004",
+                    f"{source} says it is UTF-8 but is written in Windows-1252 (its curly quotes and dashes "
+                    "are not UTF-8); it was read as Windows-1252, so correct the page's charset declaration.",
+                )
+            ],
+        )
+    if claimed == "utf-8" or (claimed is None and multibyte >= 1):
+        # UTF-8 with some damaged bytes: read it as UTF-8 and say how much was replaced.
+        repaired = data.decode("utf-8", errors="replace")
+        bad = repaired.count("\ufffd") - data.count("\ufffd".encode())
         said = "says it is UTF-8" if claimed == "utf-8" else "looks like UTF-8"
         plural = "s are" if bad != 1 else " is"
         return Decoded(
@@ -119,16 +132,13 @@ def decode(data: bytes, source: str, declared: str | None = None) -> Decoded:
     best = from_bytes(data).best()
     if best is None or not best.encoding:
         raise LoadError(f"{source} is not valid UTF-8 and its character encoding could not be detected.")
-    problems = []
-    if claimed == "utf-8":
-        problems.append(
-            Problem(
-                "EX004",
-                f"{source} says it is UTF-8 but is written in another encoding ({best.encoding}); "
-                "it was read as that, so check the page's charset declaration.",
-            )
-        )
-    return Decoded(str(best), best.encoding, problems)
+    return Decoded(str(best), best.encoding, [])
+
+
+def _looks_windows_1252(data: bytes) -> bool:
+    """High bytes that are Windows-1252 punctuation (0x80-0x9F: curly quotes, dashes) and all defined."""
+    high = {b for b in data if b >= 0x80}
+    return bool(high & set(range(0x80, 0xA0))) and not high & {0x81, 0x8D, 0x8F, 0x90, 0x9D}
 
 
 def read_file(source: Source, config: Config) -> tuple[bytes, str]:

@@ -56,6 +56,7 @@ ABBREVIATIONS: frozenset[str] = frozenset(
 # Abbreviations that can also end a sentence: they split when a capital letter follows.
 _FINAL_OK = frozenset({"etc", "a.m", "p.m", "inc", "ltd", "corp", "al"})
 
+_HAS_WORD = re.compile(r"\w")
 _END = re.compile(r"[.!?…]+[" + re.escape(_CLOSERS) + r"]*(?=\s|$)")
 _WORD_BEFORE = re.compile(r"([\w.]+)$")
 
@@ -143,8 +144,8 @@ class TextBuilder:
         self, kind: BlockKind, text: str, *, level: int | None = None, selector: str | None = None
     ) -> Block | None:
         sentence = as_sentence(text)
-        if not sentence:
-            return None
+        if not _HAS_WORD.search(sentence):
+            return None  # punctuation or symbols alone are not a sentence
         if kind == "heading":
             self.section += 1
         if self.parts:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import fnmatch
 import gzip
 import io
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
 ARTICLE_SUFFIXES = {".html", ".htm", ".xhtml", ".md", ".markdown", ".txt"}
 _SITEMAP_SUFFIXES = (".xml", ".xml.gz")
 _MAX_DEPTH = 3  # sitemap index -> sitemap index -> sitemap
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 
 
 @dataclass(frozen=True)
@@ -59,8 +61,8 @@ def expand(items: list[str], config: Config | None = None) -> list[Source]:
     for item in named:
         if item in cfg.sitemaps or is_sitemap(item):
             found = list(sitemap_sources(item, cfg))
-        elif is_url(item):
-            found = [Source("url", item)]
+        elif is_url(item) or _SCHEME.match(item):
+            found = [Source("url", item)]  # other schemes are refused, with a reason, when fetched
         else:
             p = Path(item)
             if p.is_dir():
