@@ -335,6 +335,9 @@ class GrammarService:
         with self._restart_lock:
             if self._broken:
                 return False
+            if self.server.closed:
+                self._broken = f"LanguageTool was stopped before the check finished ({reason})"
+                return False
             if self.server.alive() and is_ready(self.server.url):
                 if self.server.restarts:
                     return True  # another thread has already restarted it

@@ -17,6 +17,7 @@ import atexit
 import contextlib
 import ctypes
 import os
+import queue
 import shutil
 import signal
 import socket
@@ -27,9 +28,10 @@ import time
 import urllib.error
 import urllib.request
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from .vocabulary import MedicalVocabulary, VocabularyError, default_vocabulary
 
@@ -106,10 +108,53 @@ def vocabulary_classpath(vocabulary: MedicalVocabulary, jars: Path, root: Path |
     return final
 
 
+def _load_prctl() -> Callable[..., int] | None:
+    # Resolved here, in the parent: the child must not load libraries between fork and exec.
+    try:
+        return ctypes.CDLL("libc.so.6", use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+
+
+_PRCTL = _load_prctl()
+
+
 def _die_with_parent() -> None:
-    # Linux: the kernel sends SIGTERM to Java if our process dies, even by SIGKILL.
-    with contextlib.suppress(Exception):
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    # Linux: the kernel sends SIGTERM to Java when the thread that started it ends, even by SIGKILL.
+    if _PRCTL is not None:
+        _PRCTL(_PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+class _Launcher:
+    """Starts every Java process from one thread that lives as long as our process.
+
+    The parent-death signal follows the *thread* that started the child: a server restarted from a
+    short-lived worker thread would lose it when that thread ends, and outlive a killed audit."""
+
+    def __init__(self) -> None:
+        self._jobs: queue.Queue[tuple[Callable[[], Any], Future[Any]]] = queue.Queue()
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+
+    def run(self, job: Callable[[], Any]) -> Any:
+        with self._lock:
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._loop, name="languagetool-launcher", daemon=True)
+                self._thread.start()
+        done: Future[Any] = Future()
+        self._jobs.put((job, done))
+        return done.result()
+
+    def _loop(self) -> None:
+        while True:
+            job, done = self._jobs.get()
+            try:
+                done.set_result(job())
+            except BaseException as err:  # handed back to the caller
+                done.set_exception(err)
+
+
+_LAUNCHER = _Launcher()
 
 
 class LanguageToolServer:
@@ -138,6 +183,7 @@ class LanguageToolServer:
         self.vocabulary = vocabulary
         self.started_seconds: float | None = None
         self.restarts = 0
+        self.closed = False  # stopped on purpose (end of run, or an interrupt): do not restart
 
     @property
     def url(self) -> str:
@@ -181,21 +227,23 @@ class LanguageToolServer:
         cmd = self.command()
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         log = open(self.log_path, "wb")  # noqa: SIM115 - the child keeps it for its lifetime
-        on_main = threading.current_thread() is threading.main_thread()
         t0 = time.monotonic()
         try:
-            self.process = subprocess.Popen(
-                cmd,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL,
-                start_new_session=True,  # Ctrl-C reaches us, and we stop Java ourselves
-                preexec_fn=_die_with_parent if on_main else None,  # noqa: PLW1509
+            self.process = _LAUNCHER.run(
+                lambda: subprocess.Popen(
+                    cmd,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    stdin=subprocess.DEVNULL,
+                    start_new_session=True,  # Ctrl-C reaches us, and we stop Java ourselves
+                    preexec_fn=_die_with_parent,  # noqa: PLW1509
+                )
             )
         except FileNotFoundError as err:
             raise LanguageToolUnavailable("java is not installed (LanguageTool needs Java 17+)") from err
         finally:
             log.close()
+        self.closed = False
         _LIVE.add(self)
         deadline = t0 + self.start_timeout
         while time.monotonic() < deadline:
@@ -219,6 +267,8 @@ class LanguageToolServer:
         self.start()
 
     def stop(self) -> None:
+        """Stop Java (SIGTERM, then SIGKILL after 10 s); `closed` tells clients not to restart it."""
+        self.closed = True
         proc, self.process = self.process, None
         _LIVE.discard(self)
         if proc is None or proc.poll() is not None:
@@ -269,15 +319,23 @@ def _stop_all() -> None:
         server.stop()
 
 
-def _on_sigterm(signum: int, frame: object) -> None:
-    # Turn SIGTERM into SystemExit so `finally` blocks and atexit stop Java.
-    raise SystemExit(128 + signum)
+def _on_interrupt(signum: int, frame: object) -> None:
+    """Ctrl-C or SIGTERM: stop Java at once, then unwind as Python would.
+
+    Stopping first means articles still being checked fail fast ("grammar not checked") instead of
+    the run finishing every article before its `finally` blocks get to stop the server."""
+    _stop_all()
+    if signum == signal.SIGINT:
+        raise KeyboardInterrupt
+    raise SystemExit(128 + signum)  # SIGTERM: `finally` blocks and atexit still run
 
 
 if threading.current_thread() is threading.main_thread():
     with contextlib.suppress(ValueError):
         if signal.getsignal(signal.SIGTERM) in (signal.SIG_DFL, None):
-            signal.signal(signal.SIGTERM, _on_sigterm)
+            signal.signal(signal.SIGTERM, _on_interrupt)
+        if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+            signal.signal(signal.SIGINT, _on_interrupt)
 
 
 @contextlib.contextmanager
