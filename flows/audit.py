@@ -12,7 +12,7 @@ import contextlib
 import os
 import sys
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,10 +22,11 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from pipeline.config import Config, ConfigError, from_mapping, load_config
 from pipeline.context import CheckContext
+from pipeline.gate import GateInputs
 from pipeline.grammar_service import GrammarService
 from pipeline.languagetool import LanguageToolServer, LanguageToolUnavailable, languagetool_url
 from pipeline.model import ArticleResult, RunResult
-from pipeline.output.writer import write_outputs
+from pipeline.pipeline_api import gate_and_write, record_history
 from pipeline.runner import audit_source, new_run, now, open_history
 from pipeline.sources import Source, expand
 
@@ -69,8 +70,9 @@ def audit_article(source: Source, settings: dict[str, Any], grammar_unavailable:
 
 
 @task(name="write-outputs")
-def write_report(run: RunResult, out: str, formats: Sequence[str]) -> dict[str, str]:
-    written = write_outputs(run, Path(out), formats)
+def write_report(run: RunResult, config: Config, inputs: GateInputs) -> dict[str, str]:
+    """Apply waivers and baseline exactly as the command does, then write every output."""
+    _gate, written = gate_and_write(run, config, inputs=inputs)
     return {k: str(v) for k, v in written.items()}
 
 
@@ -133,6 +135,7 @@ def audit_flow(
     """Audit every article and write the report; returns the run summary and the output paths."""
     logger = get_run_logger()
     config = load_config(config_path, overrides)
+    inputs = GateInputs.from_config(config)  # a bad waivers or baseline file fails before the audit
     items = expand(list(sources or config.sources))
     logger.info("Auditing %d articles", len(items))
     started = now()
@@ -145,8 +148,9 @@ def audit_flow(
     run = new_run(config, started, articles, {})
     history = open_history(config)
     if history:
-        history.finish(run, config)
-    written = write_report(run, config.out, config.formats)
+        history.attach_trends(run)
+    written = write_report(run, config, inputs)
+    record_history(run, config)
     publish_artifacts(run, written)
     summary = run.summary()
     logger.info("Gate %s: %s", summary["gate"], summary)

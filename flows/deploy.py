@@ -15,8 +15,8 @@ import sys
 from typing import Any
 
 from prefect import serve
-from prefect.client.schemas.schedules import CronSchedule
 from prefect.deployments.runner import RunnerDeployment
+from prefect.schedules import Cron
 
 from flows.audit import audit_flow
 from pipeline.config import Config, ConfigError, load_config
@@ -31,13 +31,14 @@ def deployment(config: Config, config_path: str | None = None, name: str = DEPLO
     if config.sitemaps:
         overrides["sitemaps"] = list(config.sitemaps)
     parameters["overrides"] = overrides
-    return audit_flow.to_deployment(
+    dep: RunnerDeployment = audit_flow.to_deployment(  # type: ignore[assignment]  # sync in a sync context
         name=name,
-        schedule=CronSchedule(cron=config.schedule.cron, timezone=config.schedule.timezone),
+        schedule=Cron(config.schedule.cron, timezone=config.schedule.timezone),
         parameters=parameters,
         description="Scheduled audit of a site's health articles",
         tags=["health-audit", f"locale:{config.locale}"],
     )
+    return dep
 
 
 def main(argv: list[str] | None = None) -> int:

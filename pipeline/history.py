@@ -123,9 +123,12 @@ class History:
         fp = fingerprint(config)
         return lambda doc: self.reusable(doc.source, doc.content_hash, fp)
 
-    def finish(self, run: RunResult, config: Config) -> None:
-        """Attach trends against earlier runs to the run, then record it."""
+    def attach_trends(self, run: RunResult) -> None:
+        """Trends against earlier runs, for the run index; before record(), so "last" is the run before."""
         run.stats["trends"] = self.trends(run)
+
+    def finish(self, run: RunResult, config: Config) -> None:
+        self.attach_trends(run)
         self.record(run, fingerprint(config))
 
     def reusable(self, source: str, content_hash: str, fp: str) -> ArticleResult | None:

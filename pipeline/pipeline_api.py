@@ -12,9 +12,10 @@ from pathlib import Path
 
 from .config import Config
 from .gate import GateInputs, GateReport, apply_gate
+from .history import fingerprint
 from .model import ArticleResult, RunResult
 from .output.writer import write_outputs
-from .runner import run_audit
+from .runner import open_history, run_audit
 
 
 @dataclass
@@ -47,11 +48,19 @@ def audit(sources: list[str], config: Config, *, show_progress: bool = False) ->
             def tick(res: ArticleResult) -> None:
                 bar.update(task, advance=1, description=f"Audited {Path(res.source).name[:40]}")
 
-            run = run_audit(sources, config, progress=tick)
+            run = run_audit(sources, config, progress=tick, record_history=False)
     else:
-        run = run_audit(sources, config)
+        run = run_audit(sources, config, record_history=False)
     gate, written = gate_and_write(run, config, inputs=inputs)
+    record_history(run, config)
     return AuditOutcome(run, gate, written)
+
+
+def record_history(run: RunResult, config: Config) -> None:
+    """Store the gated run (waived and known findings already marked) in the history database."""
+    history = open_history(config)
+    if history:
+        history.record(run, fingerprint(config))
 
 
 def audit_and_write(

@@ -15,7 +15,7 @@ from . import __version__
 from .config import Config
 from .context import CheckContext
 from .grammar_service import GrammarService
-from .history import History, default_url
+from .history import History, default_url, fingerprint
 from .languagetool import LanguageToolUnavailable, languagetool_url
 from .load import LoadError, load
 from .model import LEVEL_RANK, ArticleResult, Document, Finding, Level, RunResult, source_id
@@ -162,7 +162,9 @@ def run_audit(
     *,
     progress: Callable[[ArticleResult], None] | None = None,
     ctx: CheckContext | None = None,
+    record_history: bool = True,
 ) -> RunResult:
+    """Audit every source. With record_history=False the caller records the run after gating it."""
     started = now()
     items = expand(sources)
 
@@ -184,7 +186,9 @@ def run_audit(
             stats["languagetool"] = active.grammar.stats()
     run = new_run(config, started, articles, stats)
     if history:
-        history.finish(run, config)
+        history.attach_trends(run)
+        if record_history:
+            history.record(run, fingerprint(config))
     return run
 
 
