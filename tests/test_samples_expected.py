@@ -1,0 +1,64 @@
+"""Golden results for samples/: each page's safety-message and currency outcomes, and the gate,
+from one full run of the pipeline (grammar included, on the session's LanguageTool server)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from pipeline.config import from_mapping
+from pipeline.languagetool import LanguageToolServer
+from pipeline.model import RunResult
+from pipeline.runner import run_audit
+
+from .conftest import SAMPLES
+
+EXPECTED = {
+    p.stem: yaml.safe_load(p.read_text(encoding="utf-8"))
+    for p in sorted((SAMPLES / "expected").glob("*.yaml"))
+}
+
+
+@pytest.fixture(scope="module")
+def sample_run(lt_server: LanguageToolServer, tmp_path_factory: pytest.TempPathFactory) -> RunResult:
+    out = tmp_path_factory.mktemp("samples")
+    config = from_mapping(
+        {
+            "out": str(out),
+            "grammar": {"url": lt_server.url},
+            "history": {"enabled": False},
+            "currency": {"today": "2026-11-23"},
+        }
+    )
+    return run_audit([str(SAMPLES / "articles")], config)
+
+
+def test_every_sample_has_expected_results() -> None:
+    pages = {p.stem for p in (SAMPLES / "articles").glob("*.html")}
+    assert pages == set(EXPECTED), "each sample page needs samples/expected/<name>.yaml"
+
+
+@pytest.mark.parametrize("stem", sorted(EXPECTED))
+def test_sample_safety_and_currency(stem: str, sample_run: RunResult) -> None:
+    article = next(a for a in sample_run.articles if Path(a.source).stem == stem)
+    assert article.status == "audited"
+    assert article.title == EXPECTED[stem]["title"]
+    for family in ("safety", "currency"):
+        expected = EXPECTED[stem][family]
+        prefix = "SM" if family == "safety" else "CU"
+        got = {f.rule: f.outcome for f in article.findings if f.rule.startswith(prefix)}
+        assert got == expected, f"{stem} {family}: {got}"
+
+
+def test_samples_run_fails_the_gate_for_the_right_reasons(sample_run: RunResult) -> None:
+    assert sample_run.gate() == "fail"
+    by_stem = {Path(a.source).stem: a for a in sample_run.articles}
+    # The seed article fails for its missing emergency action; the good sepsis page has none.
+    assert any(
+        f.rule == "SM001" and f.level == "error" and f.counts for f in by_stem["sepsis-causes"].findings
+    )
+    assert not any(f.rule == "SM001" and f.counts for f in by_stem["sepsis-warning-signs"].findings)
+    # Grammar ran for real on every page.
+    assert all(not any(f.rule == "GR900" for f in a.findings) for a in sample_run.articles)
