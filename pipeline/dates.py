@@ -16,7 +16,7 @@ from typing import Any
 
 from bs4 import BeautifulSoup, Tag
 
-from .extraction_dom import Candidate
+from .extraction_dom import Candidate, PageIndex, index_page
 
 KEYS = ("published", "reviewed", "next_review", "modified")
 _MONTHS = {
@@ -151,16 +151,16 @@ def _date_starts_near(tail: str) -> bool:
     return bool(re.match(r"\s*(?:the\s+)?(?:\d|" + _MONTH + r")", tail, re.I))
 
 
-def _time_dates(soup: BeautifulSoup, day_first: bool) -> dict[str, str]:
+def _time_dates(page: PageIndex, day_first: bool) -> dict[str, str]:
     out: dict[str, str] = {}
-    for el in soup.find_all(itemprop=True):
+    for el in page.itemprops:
         key = _ITEMPROP.get(str(el.get("itemprop")).lower())
         if key and key not in out:
             value = el.get("content") or el.get("datetime") or el.get_text(" ")
             found = parse_date(str(value), day_first=day_first)
             if found:
                 out[key] = found
-    for el in soup.find_all("time"):
+    for el in page.times:
         value = el.get("datetime") or el.get_text(" ")
         found = parse_date(str(value), day_first=day_first)
         if not found:
@@ -192,9 +192,9 @@ def _label_before(el: Tag) -> str:
     return text[-60:]
 
 
-def _meta_dates(soup: BeautifulSoup, day_first: bool) -> dict[str, str]:
+def _meta_dates(page: PageIndex, day_first: bool) -> dict[str, str]:
     values: dict[str, str] = {}
-    for meta in soup.find_all("meta"):
+    for meta in page.metas:
         name = meta.get("property") or meta.get("name") or meta.get("itemprop") or meta.get("http-equiv")
         content = meta.get("content")
         if name and content:
@@ -210,8 +210,8 @@ def _meta_dates(soup: BeautifulSoup, day_first: bool) -> dict[str, str]:
     return out
 
 
-def _jsonld_items(soup: BeautifulSoup) -> Iterator[dict[str, Any]]:
-    for script in soup.find_all("script", attrs={"type": re.compile(r"ld\+json", re.I)}):
+def _jsonld_items(page: PageIndex) -> Iterator[dict[str, Any]]:
+    for script in page.jsonld:
         try:
             data = json.loads(script.string or script.get_text() or "")
         except (ValueError, TypeError):
@@ -227,9 +227,9 @@ def _jsonld_items(soup: BeautifulSoup) -> Iterator[dict[str, Any]]:
                              and isinstance(v, (list, dict)))
 
 
-def _jsonld_dates(soup: BeautifulSoup) -> dict[str, str]:
+def _jsonld_dates(page: PageIndex) -> dict[str, str]:
     out: dict[str, str] = {}
-    for item in _jsonld_items(soup):
+    for item in _jsonld_items(page):
         for field, key in _JSONLD.items():
             value = item.get(field)
             if isinstance(value, str) and key not in out:
@@ -242,17 +242,19 @@ def _jsonld_dates(soup: BeautifulSoup) -> dict[str, str]:
 def find_dates(
     soup: BeautifulSoup,
     candidates: list[Candidate],
+    page: PageIndex | None = None,
     *,
     day_first: bool = True,
     html: str | None = None,
 ) -> dict[str, str | None]:
     """Every date key, ISO or None; the earliest source in the module docstring's order wins."""
+    index = page or index_page(soup)
     found: dict[str, str] = {}
     sources = [
         labelled_dates((c.text for c in candidates), day_first=day_first),
-        _time_dates(soup, day_first),
-        _jsonld_dates(soup),
-        _meta_dates(soup, day_first),
+        _time_dates(index, day_first),
+        _jsonld_dates(index),
+        _meta_dates(index, day_first),
     ]
     for source in sources:
         for key, value in source.items():

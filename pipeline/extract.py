@@ -21,7 +21,7 @@ from .config import ExtractionConfig, SiteProfile
 from .dates import KEYS as DATE_KEYS
 from .dates import find_dates, parse_date
 from .extraction_boilerplate import phrase_pattern
-from .extraction_dom import Candidate, Walker, css_selector, id_counts, is_hidden
+from .extraction_dom import Candidate, Walker, css_selector, index_page, is_hidden
 from .extraction_main import Selection, select
 from .model import Document, source_id
 from .segment import TextBuilder, clean
@@ -69,7 +69,8 @@ def extract(page: RawPage, config: ExtractionConfig | None = None) -> ExtractedD
         phrases=phrase_pattern(cfg.boilerplate_phrases),
         strip_references=cfg.strip_references,
     )
-    ids = id_counts(soup)
+    index = index_page(soup)
+    ids = index.ids
     builder = TextBuilder()
     for cand, kept in zip(candidates, selection.keep, strict=True):
         if kept:
@@ -86,7 +87,11 @@ def extract(page: RawPage, config: ExtractionConfig | None = None) -> ExtractedD
         stripped=_stripped(candidates, selection),
         html=page.html,
         dates=find_dates(
-            soup, candidates, day_first=cfg.day_first, html=page.html if cfg.htmldate_fallback else None
+            soup,
+            candidates,
+            index,
+            day_first=cfg.day_first,
+            html=page.html if cfg.htmldate_fallback else None,
         ),
         links=_links(candidates, selection, page.url, ids),
         content_hash=content_hash(text),

@@ -95,7 +95,8 @@ def is_hidden(el: Tag) -> bool:
 
 
 def _contains_block(el: Tag) -> bool:
-    return el.find(BLOCK_TAGS) is not None
+    # A plain scan: BeautifulSoup's find() builds a matcher for the tag set on every call.
+    return any(isinstance(d, Tag) and d.name in BLOCK_TAGS for d in el.descendants)
 
 
 def inline_text(el: PageElement) -> tuple[str, int]:
@@ -269,5 +270,36 @@ def css_selector(el: Tag, id_counts: Counter[str]) -> str:
     return " > ".join(reversed(parts))
 
 
+@dataclass
+class PageIndex:
+    """What later steps look up across the whole page, gathered in one pass over the tree."""
+
+    ids: Counter[str] = field(default_factory=Counter)
+    itemprops: list[Tag] = field(default_factory=list)
+    times: list[Tag] = field(default_factory=list)
+    metas: list[Tag] = field(default_factory=list)
+    jsonld: list[Tag] = field(default_factory=list)
+
+
+def index_page(soup: BeautifulSoup) -> PageIndex:
+    index = PageIndex()
+    for el in soup.descendants:
+        if not isinstance(el, Tag):
+            continue
+        attrs = el.attrs
+        if "id" in attrs:
+            index.ids[str(attrs["id"])] += 1
+        if "itemprop" in attrs:
+            index.itemprops.append(el)
+        name = el.name
+        if name == "time":
+            index.times.append(el)
+        elif name == "meta":
+            index.metas.append(el)
+        elif name == "script" and "ld+json" in str(attrs.get("type", "")).lower():
+            index.jsonld.append(el)
+    return index
+
+
 def id_counts(soup: BeautifulSoup) -> Counter[str]:
-    return Counter(str(el["id"]) for el in soup.find_all(id=True))
+    return index_page(soup).ids
