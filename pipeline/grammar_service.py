@@ -294,12 +294,14 @@ class GrammarService:
         try:
             matches = self._post(form)
         except _ServerFailed as err:
+            restarts = self.server.restarts if self.server else 0
             if not self._recover(str(err)):
                 raise LanguageToolUnavailable(self._broken or str(err)) from err
             try:
                 matches = self._post(form)
             except _ServerFailed as err2:
-                self._broken = f"LanguageTool failed again after a restart: {err2}"
+                after = "after a restart" if self.server and self.server.restarts > restarts else "twice"
+                self._broken = f"LanguageTool failed {after}: {err2}"
                 self.events.append(self._broken)
                 raise LanguageToolUnavailable(self._broken) from err2
         with self._lock:

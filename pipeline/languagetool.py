@@ -87,6 +87,8 @@ def vocabulary_classpath(vocabulary: MedicalVocabulary, jars: Path, root: Path |
     version = "-".join(sorted(p.stem for p in jars.glob("language-en-*.jar"))) or "unknown"
     final = (root or cache_dir()) / "languagetool-vocabulary" / f"{version}-{vocabulary.fingerprint}"
     if (final / SPELLING_RESOURCES / _ALL_VARIANTS).is_file():
+        with contextlib.suppress(OSError):
+            os.utime(final)  # in use: keep it from being pruned
         return final
     neutral, british, american = vocabulary.split_by_locale()
     ours = {_ALL_VARIANTS: neutral}
@@ -105,7 +107,17 @@ def vocabulary_classpath(vocabulary: MedicalVocabulary, jars: Path, root: Path |
         staging.rename(final)
     except OSError:  # another process wrote the same folder first
         shutil.rmtree(staging, ignore_errors=True)
+    _prune(final)
     return final
+
+
+def _prune(keep: Path, days: float = 7) -> None:
+    """Remove folders of earlier vocabularies unused for a week (a running server may still read one)."""
+    cutoff = time.time() - days * 86400
+    for old in keep.parent.iterdir():
+        with contextlib.suppress(OSError):
+            if old != keep and old.stat().st_mtime < cutoff:
+                shutil.rmtree(old)
 
 
 def _load_prctl() -> Callable[..., int] | None:

@@ -171,3 +171,16 @@ def test_vocabulary_goes_into_languagetools_spelling_files(tmp_path: Path) -> No
     stamp = (spelling / "spelling_custom.txt").stat().st_mtime_ns
     assert vocabulary_classpath(vocabulary, jars_dir(), root=tmp_path) == folder
     assert (spelling / "spelling_custom.txt").stat().st_mtime_ns == stamp
+
+
+def test_folders_of_old_vocabularies_are_pruned(tmp_path: Path) -> None:
+    words = tmp_path / "words.txt"
+    words.write_text("empagliflozin\n")
+    base = tmp_path / "languagetool-vocabulary"
+    stale, recent = base / "language-en-6.7-0000", base / "language-en-6.8-1111"
+    for folder in (stale, recent):
+        folder.mkdir(parents=True)
+    week_ago = time.time() - 8 * 86400
+    os.utime(stale, (week_ago, week_ago))
+    current = vocabulary_classpath(build_vocabulary(VocabularyPaths(extra_words=words)), jars_dir(), root=tmp_path)
+    assert current.is_dir() and recent.is_dir() and not stale.exists()

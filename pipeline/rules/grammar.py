@@ -170,10 +170,13 @@ def code_snippets(doc: Document) -> tuple[str, ...]:
     html = doc.html or ""
     if not any(f"<{tag}" in html for tag in _CODE_TAGS):
         return ()
-    from bs4 import BeautifulSoup
+    import lxml.html  # only for the few pages with code; lxml is the fastest parser we have
 
-    soup = BeautifulSoup(html, "lxml")
-    found = {" ".join(el.get_text(" ").split()) for el in soup.find_all(_CODE_TAGS)}
+    try:
+        root = lxml.html.fromstring(html)
+    except (ValueError, lxml.etree.ParserError):
+        return ()
+    found = {" ".join(el.text_content().split()) for el in root.iter(*_CODE_TAGS)}
     return tuple(sorted((s for s in found if s), key=len, reverse=True))
 
 
