@@ -113,6 +113,8 @@ def markup_reason(el: Tag, inside_sectioning: bool) -> tuple[str, bool] | None:
     forms, asides) hold only for elements that do not carry most of the page's text.
     """
     name = el.name
+    if name == "caption":
+        return None  # a table's caption titles the table: article text, unlike a photo caption
     if name == "nav":
         return "navigation", True
     if name in ("header", "footer") and not inside_sectioning:

@@ -220,6 +220,7 @@ def select(
     if method == "trafilatura":
         _recover_by_signature(candidates, keep, reasons)
         _recover_sandwiched(candidates, keep, reasons)
+        _recover_tables(candidates, keep, reasons)
     if method != "site profile":
         _recover_head(candidates, keep, reasons)
     _drop_related_sections(candidates, keep, reasons)
@@ -355,3 +356,25 @@ def _recover_head(candidates: list[Candidate], keep: list[bool], reasons: list[s
         c = candidates[i]
         if reasons[i] == "outside the article" and c.kind == "paragraph" and c.words >= 8 and c.link_density < 0.3:
             keep[i], reasons[i] = True, None
+
+
+def _table_of(c: Candidate) -> Tag | None:
+    for el in reversed((*c.ancestors, c.element)):
+        if el.name == "table":
+            return el
+    return None
+
+
+def _recover_tables(candidates: list[Candidate], keep: list[bool], reasons: list[str | None]) -> None:
+    """A table is kept whole: when most of its cells are article, so are the rest and its caption."""
+    cells: dict[int, list[int]] = {}
+    for i, c in enumerate(candidates):
+        table = _table_of(c)
+        if table is not None:
+            cells.setdefault(id(table), []).append(i)
+    for members in cells.values():
+        kept = sum(1 for i in members if keep[i])
+        if kept and kept >= 0.5 * len(members):
+            for i in members:
+                if not keep[i] and reasons[i] == "outside the article":
+                    keep[i], reasons[i] = True, None

@@ -155,7 +155,26 @@ def test_site_profile_overrides_generic_rules() -> None:
     assert doc.text == "This paragraph is the real article, in a container named like a widget."
     assert "Our reviewers check every page against national guidance." in doc.stripped
     plain = extract(RawPage(source="x", html=html, url="https://other.example/page"), cfg)
-    assert "another column" in plain.text or "widget" in plain.text  # no profile: generic rules
+    assert "A long paragraph in another column" in plain.text  # no profile for this host: generic rules
+
+
+def test_table_caption_is_kept_and_photo_caption_is_not() -> None:
+    html = """<html><body><article><h1>Stroke</h1>
+      <p>A stroke is a serious life-threatening medical condition that happens when the blood supply to part
+      of the brain is cut off. Strokes are a medical emergency and urgent treatment is essential.</p>
+      <figure><img src="fast.png" alt="FAST"><figcaption>Photo: a paramedic at work</figcaption></figure>
+      <table class="hp-table"><caption class="hp-table__caption">Risk factors and what helps</caption>
+        <tr><th>Risk factor</th><th>What can help</th></tr>
+        <tr><td>High blood pressure</td><td>Eat less salt and take your medicines as prescribed.</td></tr>
+        <tr><td>Smoking</td><td>Stopping smoking halves your risk of a stroke within a few years.</td></tr>
+      </table>
+      <p>The sooner a person receives treatment for a stroke, the less damage is likely to happen to them.</p>
+      </article></body></html>"""
+    doc = extract(RawPage(source="x", html=html))
+    assert "Risk factors and what helps." in doc.text
+    assert _texts(doc, "table_cell")[:2] == ["Risk factor.", "What can help."]
+    assert "paramedic" not in doc.text
+    assert "Photo: a paramedic at work" in doc.stripped
 
 
 def test_configured_boilerplate_phrase() -> None:

@@ -143,7 +143,7 @@ def test_the_run_counts_every_source(run: RunResult) -> None:
     assert summary["gate"] == "fail"
 
 
-def test_sources_stay_in_the_order_given(run: RunResult, tmp_path: Path) -> None:
+def test_sources_stay_in_the_order_given(run: RunResult) -> None:
     assert [Path(a.source).name for a in run.articles[:6]] == [
         "good.html", "empty.html", "binary.html", "huge.html", "damaged.html", "nav-only.html"
     ]
