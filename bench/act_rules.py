@@ -134,7 +134,7 @@ def run_static(cases: list[Case], cfg: AccessibilityConfig) -> tuple[dict[int, s
 
 
 def run_browser(
-    cases: list[Case], cfg: AccessibilityConfig, corpus: Path
+    cases: list[Case], cfg: AccessibilityConfig, corpus: Path, verbose: bool = False
 ) -> tuple[dict[int, set[str]], float, int]:
     browser = Browser(
         chromium=cfg.chromium,
@@ -151,8 +151,11 @@ def run_browser(
         case = cases[i]
         html = case.path.read_text(encoding="utf-8", errors="replace")
         findings = markup_findings(html, case.url, cfg, browser)
-        if any(f.rule == "AX901" for f in findings):
+        not_run = [f.message for f in findings if f.rule == "AX901"]
+        if not_run:
             errors += 1
+            if verbose:
+                print(f"  axe-core did not run on {case.rule} {case.title}: {not_run[0]}", flush=True)
         return i, failing_act_ids(findings)
 
     started = time.perf_counter()
@@ -221,7 +224,7 @@ def main() -> None:
         )
     if args.mode in ("browser", "both"):
         try:
-            results, seconds, errors = run_browser(cases, cfg, args.corpus)
+            results, seconds, errors = run_browser(cases, cfg, args.corpus, args.verbose)
         except BrowserUnavailable as err:
             print(f"browser mode could not run: {err}")
             return

@@ -289,7 +289,11 @@ class Browser:
                 await route.fulfill(status=200, body=body, content_type=content_type)
                 return
             found = self.resources(wanted) if self.resources else None
-            if found is None:
+            if found is None and route.request.is_navigation_request():
+                # 204 No Content cancels a navigation (a meta refresh, a script redirect) and keeps
+                # the page being audited in place, where an aborted one would show an error page.
+                await route.fulfill(status=204, body="")
+            elif found is None:
                 await route.abort("blockedbyclient")
             else:
                 await route.fulfill(status=200, body=found[0], content_type=found[1])
