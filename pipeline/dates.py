@@ -46,7 +46,7 @@ _LABELS: list[tuple[str, re.Pattern[str]]] = [
         "reviewed",
         re.compile(
             r"(?:(?:page|content|article|information|medically|clinically)\s+)?(?:last\s+)?reviewed"
-            r"(?:\s+(?:on|date))?\s*[:\-–]?\s*",
+            r"(?:\s+by\s+[^.;:\n]{1,60}?\s+on|\s+on|\s+date)?\s*[:\-–]?\s*",
             re.I,
         ),
     ),

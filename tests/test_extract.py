@@ -249,6 +249,8 @@ def test_no_article_text_gives_empty_text() -> None:
         ("<p>Page last reviewed: 14 March 2020. Next review due: May 2023</p>",
          {"reviewed": "2020-03-14", "next_review": "2023-05-01"}),
         ("<p>Published on September 12th, 2023</p>", {"published": "2023-09-12"}),
+        ("<p>Medically reviewed by Jane Doe, MD on March 3, 2024</p>", {"reviewed": "2024-03-03"}),
+        ("<p>Reviewed by Dr Amir Khan, GP</p><p>Updated: 2 June 2022</p>", {"modified": "2022-06-02"}),
     ],
 )
 def test_dates_from_every_source(html: str, expected: dict[str, str]) -> None:
