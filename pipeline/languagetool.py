@@ -33,7 +33,13 @@ from concurrent.futures import Future
 from pathlib import Path
 from typing import Any, Literal
 
-from .vocabulary import MedicalVocabulary, VocabularyError, default_vocabulary
+from .vocabulary import (
+    MedicalVocabulary,
+    VocabularyError,
+    VocabularyPaths,
+    default_vocabulary,
+    load_vocabulary,
+)
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_JARS = REPO_ROOT / ".cache" / "languagetool" / "current"
@@ -181,10 +187,11 @@ class LanguageToolServer:
         start_timeout: float = 90.0,
         extra_classpath: list[Path] | None = None,
         log_path: Path | None = None,
-        vocabulary: MedicalVocabulary | Literal[False] | None = None,
+        vocabulary: MedicalVocabulary | VocabularyPaths | Literal[False] | None = None,
     ) -> None:
-        """`vocabulary`: the medical words to load (None: the project's default vocabulary;
-        False: LanguageTool's own dictionary only)."""
+        """`vocabulary`: the medical words to load, or the files to read them from (read when the
+        server starts, so a broken file makes it unavailable with the reason); None: the project's
+        default vocabulary; False: LanguageTool's own dictionary only."""
         self.jars = jars or jars_dir()
         self.port = port or free_port()
         self.heap = heap
@@ -214,7 +221,10 @@ class LanguageToolServer:
         first = [*self.extra_classpath]
         if self.vocabulary is not False:
             try:
-                vocabulary = self.vocabulary or default_vocabulary()
+                if isinstance(self.vocabulary, VocabularyPaths):
+                    vocabulary = load_vocabulary(self.vocabulary)
+                else:
+                    vocabulary = self.vocabulary or default_vocabulary()
                 first.insert(0, vocabulary_classpath(vocabulary, self.jars))
             except (VocabularyError, OSError) as err:
                 raise LanguageToolUnavailable(f"the medical vocabulary could not be loaded: {err}") from err

@@ -184,3 +184,12 @@ def test_folders_of_old_vocabularies_are_pruned(tmp_path: Path) -> None:
     os.utime(stale, (week_ago, week_ago))
     current = vocabulary_classpath(build_vocabulary(VocabularyPaths(extra_words=words)), jars_dir(), root=tmp_path)
     assert current.is_dir() and recent.is_dir() and not stale.exists()
+
+
+def test_a_broken_vocabulary_file_makes_the_server_unavailable_with_the_reason(tmp_path: Path) -> None:
+    glossary = tmp_path / "glossary.yaml"
+    glossary.write_text("entries:\n  - explanation: an entry with no term\n")
+    server = LanguageToolServer(vocabulary=VocabularyPaths(glossary=glossary))
+    with pytest.raises(LanguageToolUnavailable, match=r"medical vocabulary could not be loaded: .*entry 1 has no `term`"):
+        server.start()
+    assert server.process is None  # no Java was started
