@@ -136,7 +136,7 @@ def audit_flow(
     logger = get_run_logger()
     config = load_config(config_path, overrides)
     inputs = GateInputs.from_config(config)  # a bad waivers or baseline file fails before the audit
-    items = expand(list(sources or config.sources))
+    items = expand(list(sources or config.sources), config)
     logger.info("Auditing %d articles", len(items))
     started = now()
     settings = config.effective()

@@ -41,7 +41,7 @@ def audit(sources: list[str], config: Config, *, show_progress: bool = False) ->
 
         from .sources import expand
 
-        total = len(expand(sources))
+        total = len(expand(sources, config))
         with Progress(transient=True) as bar:
             task = bar.add_task("Auditing", total=total)
 

@@ -166,7 +166,7 @@ def run_audit(
 ) -> RunResult:
     """Audit every source. With record_history=False the caller records the run after gating it."""
     started = now()
-    items = expand(sources)
+    items = expand(sources, config)
 
     def one(src: Source) -> ArticleResult:
         assert active is not None

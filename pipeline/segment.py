@@ -69,7 +69,7 @@ class SentenceSpan:
 
 def _is_abbreviation(text: str, dot: int) -> bool:
     """Whether the full stop at `dot` belongs to an abbreviation or an initial."""
-    m = _WORD_BEFORE.search(text, 0, dot)
+    m = _WORD_BEFORE.search(text, text.rfind(" ", 0, dot) + 1, dot)  # only the word before: linear
     if not m:
         return False
     word = m.group(1).lower().strip(".")
@@ -95,7 +95,7 @@ def sentence_spans(text: str) -> list[SentenceSpan]:
             if m.group(0).startswith(".") and len(m.group(0).rstrip(_CLOSERS)) == 1:
                 nxt = _next_char(line, end)
                 abbreviation = _is_abbreviation(line, m.start())
-                word = _WORD_BEFORE.search(line, 0, m.start())
+                word = _WORD_BEFORE.search(line, line.rfind(" ", 0, m.start()) + 1, m.start())
                 final_ok = bool(word and word.group(1).lower().strip(".") in _FINAL_OK)
                 if abbreviation and not (final_ok and nxt.isupper()):
                     continue
