@@ -80,7 +80,9 @@ PAGE_LEVEL: dict[str, str] = {
 # axe rules stricter than the WCAG requirement of the AX rule they map to: axe flags any !important
 # spacing and any zoom limit under 500%, where WCAG 1.4.12 and 1.4.4 set thresholds the static
 # checks measure. Where the static check found nothing, such a result is left for a person to review.
-ADVISORY = {"avoid-inline-spacing", "meta-viewport-large"}
+# axe also judges every meta refresh on a page, where browsers (and the static check) obey only the
+# first valid one.
+ADVISORY = {"avoid-inline-spacing", "meta-viewport-large", "meta-refresh", "meta-refresh-no-exceptions"}
 _SPACING_CODES = {"letter-spacing": "AX075", "word-spacing": "AX076", "line-height": "AX077"}
 _WCAG_TAG = re.compile(r"^wcag(\d)(\d)(\d{1,2})$")
 
