@@ -247,7 +247,8 @@ def test_skip_spans_find_non_prose_only() -> None:
     text = (
         "Call 999 or 111, or 0300 123 4567 or (555) 123-4567. COVID-19 and NEWS2 in 2019-20 are words. "
         "Visit https://www.nhs.uk/a_b?x=1. Email a.b+c@nhs.net. Run `x --y` or read_config(). "
-        "Trials (Singer et al., 2016; NICE 2024) agree (see below) since (2019)."
+        "Trials (Singer et al., 2016; NICE 2024) agree (see below) since (2019). "
+        "An HbA1c of 48 mmol/mol, 7.5mmol/L and eGFR 60 mL/min/1.73m2, measured in mg/dL and/or kg."
     )
     kinds = [(text[s:e], kind) for s, e, kind, _ in skip_spans(text)]
     assert kinds == [
@@ -258,6 +259,10 @@ def test_skip_spans_find_non_prose_only() -> None:
         ("`x --y`", "code"),
         ("read_config()", "code"),
         ("(Singer et al., 2016; NICE 2024)", "citation"),
+        ("48 mmol/mol", "measurement"),
+        ("7.5mmol/L", "measurement"),
+        ("60 mL/min/1.73m2", "measurement"),
+        ("mg/dL", "measurement"),
     ]
 
 

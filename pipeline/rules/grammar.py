@@ -103,6 +103,7 @@ _CITATION = re.compile(
     r"|\b(?:19|20)\d\d;\s*\d+\s*\(\d+\)\s*:\s*\d+|\b(?:Accessed|Retrieved)\s+(?:on\s+)?\d",
     re.I,
 )
+_UNIT = r"(?:[mµμunp]?mol|mcg|[mµμun]?g|kg|[mdµμ]?[lL]|m?I?U|mEq|mmHg|[cm]?m[23²³]?|min|hr?|s)"
 # Each non-prose pattern and what LanguageTool should read it as, so the sentence still parses.
 _SKIP_PATTERNS: tuple[tuple[str, re.Pattern[str], str], ...] = (
     ("url", re.compile(r"\b(?:https?://|www\.)[^\s<>\"']+[^\s<>\"'.,;:!?)\]]", re.I), "Example"),
@@ -113,6 +114,9 @@ _SKIP_PATTERNS: tuple[tuple[str, re.Pattern[str], str], ...] = (
                    r"(?:/[^\s<>\"']*[^\s<>\"'.,;:!?)\]])?(?![\w.@-]*\w)", re.I),
         "Example",
     ),
+    # Units of measurement: "48 mmol/mol", "7.5mmol/L", "60 mL/min/1.73m2", "in mg/dL".
+    ("measurement", re.compile(rf"(?<![\w.])\d+(?:[.,]\d+)?\s?{_UNIT}(?:/(?:\d+(?:\.\d+)?)?{_UNIT})+(?![\w/])"), "12"),
+    ("measurement", re.compile(rf"(?<![\w/]){_UNIT}(?:/(?:\d+(?:\.\d+)?)?{_UNIT})+(?![\w/])"), "units"),
     # Phone numbers: 8 or more digits with spaces, dots, dashes or brackets (not 999 or 111).
     ("phone", re.compile(r"(?<![\w/])\+?\(?\d[\d ().-]{6,}\d(?![\w/])"), "0123"),
     ("code", re.compile(r"`[^`\n]+`"), "Example"),
@@ -239,9 +243,7 @@ def _findings(
                 dropped[reason] = dropped.get(reason, 0) + 1
                 continue
             code = code_for(m)
-            message = m.message
-            if code == SPELLING.code and word:
-                message = f"'{word}' may be misspelt: {m.message}"
+            message = f"'{word}': {m.message}" if is_speller_match(m) and word else m.message
             start = block.start + m.offset
             data: dict[str, Any] = {
                 "languagetool_rule": m.rule_id,
