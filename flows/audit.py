@@ -54,6 +54,15 @@ def _context(config: Config) -> CheckContext:
         return ctx
 
 
+def _close_browsers() -> None:
+    """Close the browsers that browser-mode checks started in this process (Dask workers' close at exit)."""
+    from pipeline.accessibility.browser import close_shared_browser
+
+    with _CONTEXTS_LOCK:
+        for ctx in _CONTEXTS.values():
+            close_shared_browser(ctx)
+
+
 @task(name="audit-article", task_run_name="audit {source.location}", retries=0)
 def audit_article(source: Source, settings: dict[str, Any], grammar_unavailable: str | None = None) -> ArticleResult:
     get_run_logger().info("Checking %s", source.location)
@@ -145,6 +154,7 @@ def audit_flow(
             settings["grammar"]["url"] = url
         futures = [audit_article.submit(src, settings, unavailable) for src in items]
         articles = [f.result() for f in futures]
+    _close_browsers()
     run = new_run(config, started, articles, {})
     history = open_history(config)
     if history:

@@ -179,6 +179,10 @@ def run_audit(
     reuse = history.reuser(config) if history and config.history.incremental else None
     with contextlib.ExitStack() as stack:
         active = ctx or stack.enter_context(check_context(config))
+        if ctx is None:  # our context: close the browser that browser-mode checks may have started
+            from .accessibility.browser import close_shared_browser
+
+            stack.callback(close_shared_browser, active)
         with ThreadPoolExecutor(max_workers=max(1, config.workers)) as pool:
             articles = list(pool.map(one, items))
         stats: dict[str, Any] = {}
