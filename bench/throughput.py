@@ -1,0 +1,126 @@
+"""Throughput of the whole audit on the extraction benchmark's 181 pages plus samples/.
+
+Prints, in one run: articles per second cold (first run, fresh history and LanguageTool start),
+warm (server warm, nothing reused), unchanged re-run (everything reused from history), the same
+audit with grammar off, the raw throughput of LanguageTool alone on the same texts (this machine's
+limit), and peak memory of our process and of LanguageTool.
+
+    .venv/bin/python bench/throughput.py [--limit N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import resource
+import shutil
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from pipeline.config import from_mapping  # noqa: E402
+from pipeline.languagetool import LanguageToolServer  # noqa: E402
+from pipeline.load import load  # noqa: E402
+from pipeline.runner import run_audit  # noqa: E402
+from pipeline.sources import expand  # noqa: E402
+
+CORPUS = ROOT.parent / "shared" / "corpora" / "extraction-benchmark" / "html"
+
+
+def rss_peak_kb(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    return 0
+
+
+def prepare(folder: Path, limit: int | None) -> int:
+    pages = sorted(CORPUS.glob("*.html.gz"))[:limit]
+    for p in pages:
+        (folder / p.name.removesuffix(".gz")).write_bytes(gzip.decompress(p.read_bytes()))
+    shutil.copytree(ROOT / "samples" / "articles", folder / "samples")
+    return len(pages) + len(list((folder / "samples").glob("*.html")))
+
+
+def raw_languagetool(url: str, texts: list[str], language: str, parallel: int) -> float:
+    """Seconds for LanguageTool alone to check every text, as many requests at once as our stage uses."""
+
+    def check(text: str) -> None:
+        r = httpx.post(f"{url}/v2/check", data={"language": language, "text": text}, timeout=300)
+        r.raise_for_status()
+
+    t0 = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=parallel) as pool:
+        list(pool.map(check, texts))
+    return time.perf_counter() - t0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--limit", type=int, default=None, help="only the first N corpus pages")
+    args = parser.parse_args()
+    if not CORPUS.is_dir():
+        print(f"corpus not found: {CORPUS}", file=sys.stderr)
+        return 2
+    with tempfile.TemporaryDirectory() as tmp:
+        site, out = Path(tmp) / "site", Path(tmp) / "out"
+        site.mkdir()
+        n = prepare(site, args.limit)
+        server = LanguageToolServer()
+        t0 = time.perf_counter()
+        server.start()
+        lt_start = time.perf_counter() - t0
+        base = {"out": str(out), "grammar": {"url": server.url}, "formats": ["json", "html"]}
+        try:
+            t0 = time.perf_counter()
+            run_audit([str(site)], from_mapping(base))
+            cold = time.perf_counter() - t0 + lt_start
+
+            t0 = time.perf_counter()
+            warm_run = run_audit([str(site)], from_mapping({**base, "history": {"incremental": False}}))
+            warm = time.perf_counter() - t0
+
+            t0 = time.perf_counter()
+            again = run_audit([str(site)], from_mapping(base))
+            rerun = time.perf_counter() - t0
+            assert again.stats["reused"] == warm_run.stats["checked"] - warm_run.summary()["failed_to_audit"]
+
+            t0 = time.perf_counter()
+            run_audit([str(site)], from_mapping({**base, "grammar": {"enabled": False}, "history": {"enabled": False}}))
+            no_grammar = time.perf_counter() - t0
+
+            cfg = from_mapping(base)
+            texts = []
+            for src in expand([str(site)]):
+                try:
+                    texts.append(load(src, cfg).text)
+                except Exception:
+                    continue
+            texts = [t for t in texts if t.strip()]
+            raw = raw_languagetool(server.url, texts, cfg.language, cfg.grammar.parallel)
+            lt_peak = rss_peak_kb(server.pid or 0)
+        finally:
+            server.stop()
+    ours = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(f"articles: {n} ({n - 5} benchmark pages + 5 samples); LanguageTool start {lt_start:.1f} s")
+    print(f"cold (first run, incl. LanguageTool start): {n / cold:6.2f} articles/s  ({cold:.1f} s)")
+    print(f"warm (nothing reused):                      {n / warm:6.2f} articles/s  ({warm:.1f} s)")
+    print(f"unchanged re-run (all reused):              {n / rerun:6.2f} articles/s  ({rerun:.1f} s)"
+          f"  -> {warm / rerun:.0f}x faster than warm, {cold / rerun:.0f}x than cold")
+    print(f"grammar off:                                {n / no_grammar:6.2f} articles/s  ({no_grammar:.1f} s)")
+    print(f"raw LanguageTool alone, same texts:         {len(texts) / raw:6.2f} articles/s  ({raw:.1f} s)")
+    print(f"full audit / raw LanguageTool (warm):       {(n / warm) / (len(texts) / raw):6.0%}")
+    print(f"peak memory: ours {ours / 1024:.0f} MiB + LanguageTool {lt_peak / 1024:.0f} MiB "
+          f"= {(ours + lt_peak) / 1024:.0f} MiB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
