@@ -123,7 +123,11 @@ class MedicalVocabulary:
             return lowered
         if word.lower() in self._lower and (word.istitle() or word.isupper()):
             return word.lower()
-        return self._upper.get(word) if word.isupper() else None
+        if word.isupper():
+            return self._upper.get(word)
+        if len(word) > 2 and word.endswith("s") and word[:-1].isupper():
+            return self._upper.get(word[:-1])  # the plural of an abbreviation: AAAs, UTIs
+        return None
 
     def source_of(self, word: str) -> str | None:
         form = self._known_form(word)

@@ -240,6 +240,19 @@ def test_picky_mode_reports_style_but_not_oxford_spelling(lt_server: LanguageToo
     assert "Organise" in [f.excerpt for f in oxford.findings if f.rule == "GR003"]
 
 
+def test_an_article_in_another_language_is_not_sent(lt_server: LanguageToolServer) -> None:
+    ctx = grammar_context(lt_server)
+    doc = from_text("de", "Das Medikament wird gegen schwere Verläufe eingesetzt.")
+    doc.language = "de"
+    out = run_check(doc, ctx)
+    assert [(f.rule, f.outcome) for f in out.findings] == [("GR900", "not_applicable")]
+    assert "'de'" in out.findings[0].message
+    assert ctx.grammar is not None and ctx.grammar.requests == 0
+    english = from_text("en", "Take paracetmol.")
+    english.language = "en-US"  # English of another country is still checked, in the configured variant
+    assert [f.excerpt for f in spelling(run_check(english, ctx).findings)] == ["paracetmol"]
+
+
 # --- pure parts, no server ----------------------------------------------------------------------
 
 

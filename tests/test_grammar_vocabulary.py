@@ -117,6 +117,8 @@ def test_case_follows_hunspell(small: VocabularyPaths) -> None:
     # Mixed case abbreviations match exactly or in capitals, and possessives match their word.
     assert "qSOFA" in v and "QSOFA" in v and "Qsofa" not in v
     assert "Allemann's" in v and "biopsy’s" in v
+    # The plural of an abbreviation: "qSOFAs" is not one, but NEWS2 is written in capitals.
+    assert "QSOFAs" in v and "qSOFAs" not in v and "Biopsys" not in v
 
 
 @pytest.mark.parametrize(

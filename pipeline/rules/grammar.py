@@ -268,6 +268,13 @@ def languagetool_matches(doc: Document, ctx: CheckContext) -> CheckOutput:
         return CheckOutput([finding(NOT_CHECKED, f"Grammar not checked: {reason}.", data={"reason": reason})])
     cfg = ctx.config.grammar
     language = ctx.grammar.language
+    declared = (doc.language or "").strip()
+    if declared and not declared.lower().startswith(language.split("-")[0].lower()):
+        message = f"Grammar not checked: the article is in '{declared}', and LanguageTool checks {language}."
+        return CheckOutput(
+            [finding(NOT_CHECKED, message, outcome="not_applicable", data={"reason": "language", "article": declared})],
+            metrics={"grammar": {"language": language, "article_language": declared, "paragraphs": 0}},
+        )
     # A broken vocabulary file fails the check (an EX003 error naming the file), never silently.
     vocabulary = vocabulary_for(ctx.config)
     plan = prose_plan(doc)
