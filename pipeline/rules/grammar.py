@@ -58,7 +58,8 @@ STYLE = rule(
 NOT_CHECKED = rule(
     "GR900",
     "grammar.not-checked",
-    "Grammar and spelling could not be checked because LanguageTool was not available.",
+    "Grammar and spelling could not be checked: LanguageTool was not available (an error), or the "
+    "article declares another language than the one configured (not applicable).",
     level="error",
     why="A grammar check that silently did not run must never let an article pass the gate.",
     guideline="health-audit: a check that cannot run is reported, never skipped.",
