@@ -39,7 +39,8 @@ if [ ! -x .venv/bin/python ] || [ "$(cat .venv/.stamp 2>/dev/null)" != "$stamp_p
   [ -x .venv/bin/python ] || "$PY" -m venv .venv
   .venv/bin/python -m pip install -q --upgrade pip >/dev/null
   .venv/bin/python -m pip install -q -r requirements.lock
-  .venv/bin/python -m pip install -q --no-deps -e .
+  .venv/bin/python -m pip install -q --no-deps -e . >"$CACHE/pip-editable.log" 2>&1 \
+    || { cat "$CACHE/pip-editable.log" >&2; die "could not install the project into .venv"; }
   echo "$stamp_py" > .venv/.stamp
 fi
 
