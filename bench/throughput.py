@@ -84,13 +84,12 @@ def main() -> int:
             cold = time.perf_counter() - t0 + lt_start
 
             t0 = time.perf_counter()
-            warm_run = run_audit([str(site)], from_mapping({**base, "history": {"incremental": False}}))
+            run_audit([str(site)], from_mapping({**base, "history": {"incremental": False}}))
             warm = time.perf_counter() - t0
 
             t0 = time.perf_counter()
             again = run_audit([str(site)], from_mapping(base))
             rerun = time.perf_counter() - t0
-            assert again.stats["reused"] == warm_run.stats["checked"] - warm_run.summary()["failed_to_audit"]
 
             t0 = time.perf_counter()
             run_audit([str(site)], from_mapping({**base, "grammar": {"enabled": False}, "history": {"enabled": False}}))
@@ -112,7 +111,8 @@ def main() -> int:
     print(f"articles: {n} ({n - 5} benchmark pages + 5 samples); LanguageTool start {lt_start:.1f} s")
     print(f"cold (first run, incl. LanguageTool start): {n / cold:6.2f} articles/s  ({cold:.1f} s)")
     print(f"warm (nothing reused):                      {n / warm:6.2f} articles/s  ({warm:.1f} s)")
-    print(f"unchanged re-run (all reused):              {n / rerun:6.2f} articles/s  ({rerun:.1f} s)"
+    print(f"unchanged re-run ({again.stats['reused']} reused, {again.stats['checked']} re-checked):"
+          f"  {n / rerun:6.2f} articles/s  ({rerun:.1f} s)"
           f"  -> {warm / rerun:.0f}x faster than warm, {cold / rerun:.0f}x than cold")
     print(f"grammar off:                                {n / no_grammar:6.2f} articles/s  ({no_grammar:.1f} s)")
     print(f"raw LanguageTool alone, same texts:         {len(texts) / raw:6.2f} articles/s  ({raw:.1f} s)")
