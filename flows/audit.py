@@ -29,6 +29,7 @@ from pipeline.model import ArticleResult, RunResult
 from pipeline.pipeline_api import gate_and_write, record_history
 from pipeline.runner import audit_source, new_run, now, open_history
 from pipeline.sources import Source, expand
+from pipeline.vocabulary import paths_from_config
 
 _CONTEXTS: dict[str, CheckContext] = {}
 _CONTEXTS_LOCK = threading.Lock()
@@ -43,11 +44,13 @@ def _context(config: Config) -> CheckContext:
             ctx = CheckContext(config=config)
             g = config.grammar
             if g.enabled and g.url:
-                ctx.grammar = GrammarService(g.url, config.language, picky=g.picky)
+                ctx.grammar = GrammarService.from_config(g.url, config)
             elif g.enabled and config.runner.languagetool_per_worker:
                 try:
-                    server = LanguageToolServer(start_timeout=g.start_timeout).start()
-                    ctx.grammar = GrammarService(server.url, config.language, server=server, picky=g.picky)
+                    server = LanguageToolServer(
+                        start_timeout=g.start_timeout, vocabulary=paths_from_config(config)
+                    ).start()
+                    ctx.grammar = GrammarService.from_config(server.url, config, server=server)
                 except LanguageToolUnavailable as err:
                     ctx.grammar_unavailable = str(err)
             _CONTEXTS[key] = ctx
@@ -93,7 +96,7 @@ def _grammar(config: Config) -> Iterator[tuple[str | None, str | None]]:
         yield g.url, None
         return
     try:
-        cm = languagetool_url(g.url, start_timeout=g.start_timeout)
+        cm = languagetool_url(g.url, start_timeout=g.start_timeout, vocabulary=paths_from_config(config))
         url, _server = cm.__enter__()
     except LanguageToolUnavailable as err:
         yield None, f"LanguageTool is not available: {err}"

@@ -151,7 +151,7 @@ class History:
             return None
         previous = article_from_dict(json.loads(row[0]))
         # A result that a missing service or a crash made incomplete is checked again.
-        if any(f.rule in _INCOMPLETE for f in previous.findings):
+        if any(f.rule in _INCOMPLETE and f.outcome == "fail" for f in previous.findings):
             return None
         return previous
 

@@ -21,6 +21,7 @@ from .load import LoadError, load
 from .model import LEVEL_RANK, ArticleResult, Document, Finding, Level, RunResult, source_id
 from .registry import CHECKS, RULES, CheckOutput, finding, load_all
 from .sources import Source, expand
+from .vocabulary import paths_from_config
 
 
 def _matches(selectors: list[str], code: str) -> bool:
@@ -142,8 +143,10 @@ def check_context(config: Config) -> Iterator[CheckContext]:
         yield ctx
         return
     try:
-        with languagetool_url(config.grammar.url, start_timeout=config.grammar.start_timeout) as (url, server):
-            ctx.grammar = GrammarService(url, config.language, server=server, picky=config.grammar.picky)
+        with languagetool_url(
+            config.grammar.url, start_timeout=config.grammar.start_timeout, vocabulary=paths_from_config(config)
+        ) as (url, server):
+            ctx.grammar = GrammarService.from_config(url, config, server=server)
             yield ctx
     except LanguageToolUnavailable as err:
         if ctx.grammar is not None:
@@ -184,7 +187,11 @@ def run_audit(
 
             stack.callback(close_shared_browser, active)
         with ThreadPoolExecutor(max_workers=max(1, config.workers)) as pool:
-            articles = list(pool.map(one, items))
+            try:
+                articles = list(pool.map(one, items))
+            except BaseException:  # Ctrl-C: do not go on auditing the queued articles
+                pool.shutdown(wait=False, cancel_futures=True)
+                raise
         stats: dict[str, Any] = {}
         if active.grammar is not None:
             stats["languagetool"] = active.grammar.stats()

@@ -13,7 +13,7 @@ die() { printf '[setup] ERROR: %s\n' "$*" >&2; exit 1; }
 
 # --- Debian packages ---------------------------------------------------------
 need_cmd_pkg=(java:openjdk-17-jre-headless mvn:maven chromium:chromium)
-need_file_pkg=(/usr/share/hunspell/en_med_glut.dic:hunspell-en-med)
+need_file_pkg=(/usr/share/hunspell/en_med_glut.dic:hunspell-en-med /usr/share/hunspell/en_US.aff:hunspell-en-us)
 missing=()
 for pair in "${need_cmd_pkg[@]}"; do command -v "${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair##*:}"); done
 for pair in "${need_file_pkg[@]}"; do [ -e "${pair%%:*}" ] || missing+=("${pair##*:}"); done

@@ -48,7 +48,7 @@ def make_context(config: Config | None = None, server: LanguageToolServer | None
     cfg = config or from_mapping({})
     ctx = CheckContext(config=cfg)
     if server is not None:
-        ctx.grammar = GrammarService(server.url, cfg.language, server=None, picky=cfg.grammar.picky)
+        ctx.grammar = GrammarService.from_config(server.url, cfg)
     else:
         ctx.config = cfg.model_copy(update={"grammar": cfg.grammar.model_copy(update={"enabled": False})})
     return ctx
@@ -65,6 +65,6 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         return
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     skipped = reporter.stats.get("skipped", []) if reporter else []
-    if skipped:
+    if skipped and reporter is not None:
         reporter.write_line(f"CI: {len(skipped)} tests were skipped; a dependency is missing", red=True)
         session.exitstatus = 1
