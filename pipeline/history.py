@@ -7,6 +7,7 @@ whose content, configuration and rule versions are unchanged reuses its stored r
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import threading
@@ -80,22 +81,29 @@ _NOT_RESULT_AFFECTING = {
 }
 
 
-def fingerprint(config: Config) -> str:
-    """Hash of everything that decides an article's findings: settings, rules, clinical data, version."""
+@functools.cache
+def _code_and_data_digest() -> str:
+    """Digest of the checks' code and clinical data; read once per process, not once per article."""
     from .registry import RULES, load_all
 
     load_all()
-    settings = {k: v for k, v in config.effective().items() if k not in _NOT_RESULT_AFFECTING}
-    settings.get("grammar", {}).pop("url", None)
     h = hashlib.sha256()
     h.update(__version__.encode())
-    h.update(json.dumps(settings, sort_keys=True).encode())
     h.update(json.dumps(sorted((c, r.name, r.default_level) for c, r in RULES.items())).encode())
     pkg = Path(__file__).parent
-    for path in sorted([*pkg.glob("rules/*.py"), *pkg.glob("data/**/*")]):
-        if path.is_file():
-            h.update(path.name.encode())
+    for path in sorted([*pkg.rglob("*.py"), *pkg.glob("data/**/*")]):
+        if path.is_file() and "__pycache__" not in path.parts:
+            h.update(str(path.relative_to(pkg)).encode())
             h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def fingerprint(config: Config) -> str:
+    """Hash of everything that decides an article's findings: settings, code, clinical data, version."""
+    settings = {k: v for k, v in config.effective().items() if k not in _NOT_RESULT_AFFECTING}
+    settings.get("grammar", {}).pop("url", None)
+    h = hashlib.sha256(_code_and_data_digest().encode())
+    h.update(json.dumps(settings, sort_keys=True).encode())
     return h.hexdigest()[:32]
 
 
