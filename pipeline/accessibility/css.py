@@ -55,6 +55,67 @@ def _top_level_rules(css: str) -> list[tuple[str, str]]:
     return rules
 
 
+# The properties the static checks read. Rules that set none of them are never matched, which is
+# most of a news site's stylesheet; asking for any other property is a programming error.
+PROPERTIES = frozenset(
+    {
+        "display",
+        "visibility",
+        "position",
+        "top",
+        "left",
+        "font-size",
+        "letter-spacing",
+        "word-spacing",
+        "line-height",
+    }
+)
+
+_COMBINATOR = set(" \t\n\r\f>+~")
+_NAME = re.compile(r"-?[_a-zA-Z][\w-]*")
+_QUOTED = re.compile(r'"[^"]*"|\'[^\']*\'')
+
+
+def _compound_keys(selector: str) -> list[tuple[str, str] | None] | None:
+    """For each compound of `selector`, the id, class or tag an element matching it must have.
+
+    Browsers index rules this way: the last compound's key turns "match every rule against every
+    element" into a lookup, and a key no element of the page has rules the selector out at once.
+    A compound without such a key (`*`, `[attr]`, `:is(...)`) gives None; a selector we cannot
+    split safely (escapes, namespaces) gives None overall: match it against everything.
+    """
+    if "\\" in selector or "|" in selector:
+        return None
+    compounds: list[str] = []  # each compound without its [...] and (...) parts
+    current: list[str] | None = None  # None between compounds
+    depth = 0
+    for ch in _QUOTED.sub('""', selector):
+        if depth == 0 and ch in _COMBINATOR:
+            if current is not None:
+                compounds.append("".join(current))
+            current = None
+            continue
+        current = [] if current is None else current
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth -= 1
+        elif depth == 0:
+            current.append(ch)
+    if current is not None:
+        compounds.append("".join(current))
+    return [_key(c) for c in compounds]
+
+
+def _key(compound: str) -> tuple[str, str] | None:
+    for marker, kind in (("#", "id"), (".", "class")):
+        at = compound.find(marker)
+        if at >= 0 and (name := _NAME.match(compound, at + 1)):
+            return kind, name.group(0).lower()  # case-blind: quirks mode matches classes so
+    name = _NAME.match(compound)
+    return ("tag", name.group(0).lower()) if name else None
+
+
 @dataclass
 class StyleSheet:
     """Declarations that <style> rules set on each element, later rules winning."""
@@ -62,32 +123,62 @@ class StyleSheet:
     by_element: dict[int, dict[str, str]] = field(default_factory=dict)
 
     @classmethod
-    def from_page(cls, soup: BeautifulSoup) -> StyleSheet:
+    def from_page(cls, soup: BeautifulSoup, elements: list[Tag] | None = None) -> StyleSheet:
         sheet = cls()
-        for style in soup.find_all("style"):
+        styles = soup.find_all("style")
+        if not styles:
+            return sheet
+        index = _ElementIndex(elements if elements is not None else list(soup.find_all(True)))
+        for style in styles:
             for selectors, block in _top_level_rules(style.get_text()):
-                decls = declarations(block)
+                decls = {k: v for k, v in declarations(block).items() if k in PROPERTIES}
                 if not decls:
                     continue
                 for selector in selectors.split(","):
-                    sheet._apply(soup, selector.strip(), decls)
+                    sheet._apply(soup, index, selector.strip(), decls)
         return sheet
 
-    def _apply(self, soup: BeautifulSoup, selector: str, decls: dict[str, str]) -> None:
+    def _apply(self, soup: BeautifulSoup, index: _ElementIndex, selector: str, decls: dict[str, str]) -> None:
         if not selector or "::" in selector or ":hover" in selector or ":focus" in selector:
             return
+        keys = _compound_keys(selector)
+        if keys is not None and any(k is not None and k not in index.by for k in keys):
+            return  # some compound names a class, id or tag that no element has
+        candidates = index.candidates(keys[-1] if keys else None)
+        if not candidates:
+            return
         try:
-            matched = soup.select(selector)
+            compiled = soup.css.compile(selector)
         except Exception:  # soupsieve rejects selectors it does not support; they are skipped
             return
-        for el in matched:
-            if isinstance(el, Tag):
-                current = self.by_element.setdefault(id(el), {})
-                for prop, value in decls.items():
-                    if is_important(current.get(prop, "")) and not is_important(value):
-                        continue
-                    current[prop] = value
+        for el in candidates:
+            if not compiled.match(el):
+                continue
+            current = self.by_element.setdefault(id(el), {})
+            for prop, value in decls.items():
+                if is_important(current.get(prop, "")) and not is_important(value):
+                    continue
+                current[prop] = value
 
     def value(self, el: Tag, prop: str) -> str | None:
+        if prop not in PROPERTIES:
+            raise ValueError(f"the stylesheet does not track {prop!r}; add it to css.PROPERTIES")
         found = self.by_element.get(id(el))
         return found.get(prop) if found else None
+
+
+class _ElementIndex:
+    def __init__(self, elements: list[Tag]) -> None:
+        self.all = elements
+        self.by: dict[tuple[str, str], list[Tag]] = {}
+        for el in elements:
+            self.by.setdefault(("tag", el.name), []).append(el)
+            ident = el.attrs.get("id")
+            if isinstance(ident, str):
+                self.by.setdefault(("id", ident.lower()), []).append(el)
+            classes = el.attrs.get("class")
+            for name in set(classes.split() if isinstance(classes, str) else classes or []):
+                self.by.setdefault(("class", name.lower()), []).append(el)
+
+    def candidates(self, key: tuple[str, str] | None) -> list[Tag]:
+        return self.all if key is None else self.by.get(key, [])

@@ -128,7 +128,7 @@ class Page:
                 self.by_id.setdefault(ident, []).append(el)
             if el.name == "label" and (target := attr(el, "for")):
                 self.labels_for.setdefault(target, []).append(el)
-        self.styles = StyleSheet.from_page(self.soup)
+        self.styles = StyleSheet.from_page(self.soup, self.elements)
         self.has_owns = any(el.has_attr("aria-owns") for el in self.elements)
         self._display: dict[int, bool] = {}
         self._visibility: dict[int, bool] = {}
