@@ -29,13 +29,15 @@ from sqlalchemy import (
     Table,
     Text,
     create_engine,
+    inspect,
     select,
+    text,
 )
 from sqlalchemy.engine import Engine
 
 from . import __version__
 from .config import Config
-from .model import ArticleResult, Document, RunResult, article_from_dict
+from .model import ArticleResult, RunResult, article_from_dict
 from .output.json_report import article_dict
 
 metadata = MetaData()
@@ -64,6 +66,8 @@ article_runs = Table(
     Column("title", Text, nullable=False, default=""),
     Column("status", String(16), nullable=False),
     Column("content_hash", String(64), nullable=False, index=True),
+    # Digest of the source's bytes, the reuse key; NULL in rows written before it existed.
+    Column("input_hash", String(64), nullable=True, index=True),
     Column("fingerprint", String(64), nullable=False),
     Column("smog", Float),
     Column("uk_reading_age", Float),
@@ -124,12 +128,13 @@ class History:
                     Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
                 engine = create_engine(url)
                 metadata.create_all(engine)
+                _add_missing_columns(engine)
                 _OPEN[url] = cls(engine)
             return _OPEN[url]
 
-    def reuser(self, config: Config) -> Callable[[Document], ArticleResult | None]:
+    def reuser(self, config: Config) -> Callable[[str, str], ArticleResult | None]:
         fp = fingerprint(config)
-        return lambda doc: self.reusable(doc.source, doc.content_hash, fp)
+        return lambda source, input_hash: self.reusable(source, input_hash, fp)
 
     def attach_trends(self, run: RunResult) -> None:
         """Trends against earlier runs, for the run index; before record(), so "last" is the run before."""
@@ -139,14 +144,14 @@ class History:
         self.attach_trends(run)
         self.record(run, fingerprint(config))
 
-    def reusable(self, source: str, content_hash: str, fp: str) -> ArticleResult | None:
-        """The latest stored result for this exact content under the same fingerprint."""
+    def reusable(self, source: str, input_hash: str, fp: str) -> ArticleResult | None:
+        """The latest stored result for these exact bytes under the same fingerprint."""
         q = (
             select(article_runs.c.result)
             .join(runs, runs.c.id == article_runs.c.run_id)
             .where(
                 article_runs.c.source == source,
-                article_runs.c.content_hash == content_hash,
+                article_runs.c.input_hash == input_hash,
                 article_runs.c.fingerprint == fp,
                 article_runs.c.status == "audited",
             )
@@ -190,6 +195,7 @@ class History:
                         title=a.title,
                         status=a.status,
                         content_hash=a.content_hash,
+                        input_hash=a.input_hash or None,
                         fingerprint=fp,
                         smog=rd.get("smog"),
                         uk_reading_age=rd.get("uk_reading_age"),
@@ -246,6 +252,19 @@ class History:
 
 
 _OPEN: dict[str, History] = {}
+
+
+def _add_missing_columns(engine: Engine) -> None:
+    """A database from an earlier version gains the nullable columns added since (create_all does not)."""
+    present = {c["name"] for c in inspect(engine).get_columns("article_runs")}
+    with engine.begin() as conn:
+        for column in article_runs.columns:
+            if column.name not in present and column.nullable:
+                kind = column.type.compile(engine.dialect)
+                conn.execute(text(f"ALTER TABLE article_runs ADD COLUMN {column.name} {kind}"))
+                for index in article_runs.indexes:
+                    if column.name in index.columns:
+                        index.create(conn, checkfirst=True)
 _OPEN_LOCK = threading.Lock()
 
 

@@ -8,6 +8,7 @@ EX finding and carries on with the other articles. Problems that still leave a r
 from __future__ import annotations
 
 import codecs
+import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -154,23 +155,46 @@ def read_file(source: Source, config: Config) -> tuple[bytes, str]:
     return path.read_bytes(), path.suffix.lower()
 
 
-def load(source: Source, config: Config) -> ExtractedDocument:
-    """The Document for one source (file or URL); raises LoadError when there is none."""
+@dataclass
+class RawInput:
+    """An article's bytes as read or fetched, before decoding: what the history's reuse key hashes."""
+
+    data: bytes
+    suffix: str
+    content_type: str | None = None
+    url: str | None = None
+    charset: str | None = None
+
+    @property
+    def digest(self) -> str:
+        return hashlib.sha256(self.data).hexdigest()[:32]
+
+
+def read_input(source: Source, config: Config) -> RawInput:
+    """The bytes of one source (file or URL); raises LoadError when there are none."""
     if source.error:
         raise LoadError(source.error)
     if source.kind == "url":
         from .fetch import fetch
 
         page = fetch(source.location, config)
-        decoded = decode(page.content, source.location, page.charset)
         suffix = Path(page.url.split("?")[0]).suffix.lower()
-        doc = _extract(source.location, decoded.text, suffix, page.content_type, page.url, config)
-    else:
-        data, suffix = read_file(source, config)
-        decoded = decode(data, source.location)
-        doc = _extract(source.location, decoded.text, suffix, None, None, config)
+        return RawInput(page.content, suffix, page.content_type, page.url, page.charset)
+    data, suffix = read_file(source, config)
+    return RawInput(data, suffix)
+
+
+def extract_input(source: Source, raw: RawInput, config: Config) -> ExtractedDocument:
+    """The Document in the bytes; raises LoadError when they hold no readable article."""
+    decoded = decode(raw.data, source.location, raw.charset)
+    doc = _extract(source.location, decoded.text, raw.suffix, raw.content_type, raw.url, config)
     doc.problems = decoded.problems + doc.problems
     return doc
+
+
+def load(source: Source, config: Config) -> ExtractedDocument:
+    """The Document for one source (file or URL); raises LoadError when there is none."""
+    return extract_input(source, read_input(source, config), config)
 
 
 def _extract(

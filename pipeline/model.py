@@ -112,7 +112,8 @@ class ArticleResult:
     metrics: dict[str, Any] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
     dates: dict[str, str | None] = field(default_factory=dict)
-    content_hash: str = ""
+    content_hash: str = ""  # of the extracted text: "content changed" in the run index
+    input_hash: str = ""  # of the source's bytes: the history's reuse key (markup matters too)
     reused: bool = False  # taken from history: content, settings and rules unchanged
 
     def counts(self) -> dict[str, int]:

@@ -17,7 +17,7 @@ from .context import CheckContext
 from .grammar_service import GrammarService
 from .history import History, default_url, fingerprint
 from .languagetool import LanguageToolUnavailable, languagetool_url
-from .load import LoadError, load
+from .load import LoadError, extract_input, read_input
 from .model import LEVEL_RANK, ArticleResult, Document, Finding, Level, RunResult, source_id
 from .registry import CHECKS, RULES, CheckOutput, finding, load_all
 from .sources import Source, expand
@@ -117,22 +117,31 @@ def audit_document(doc: Document, ctx: CheckContext) -> ArticleResult:
     )
 
 
-Reuse = Callable[[Document], ArticleResult | None]
+# (source, digest of its bytes) -> the stored result for exactly those bytes under the same settings.
+Reuse = Callable[[str, str], ArticleResult | None]
 
 
 def audit_source(source: Source, ctx: CheckContext, reuse: Reuse | None = None) -> ArticleResult:
     try:
-        doc = load(source, ctx.config)
+        raw = read_input(source, ctx.config)
+    except LoadError as err:
+        return error_result(source.location, err.code, str(err))
+    except Exception as err:  # a reader bug on one source must not stop the run
+        return error_result(source.location, "EX001", f"{source.location} could not be read: {err}")
+    if reuse is not None:  # before extraction: an unchanged page costs a read and a hash
+        previous = reuse(source.location, raw.digest)
+        if previous is not None:
+            previous.reused, previous.input_hash = True, raw.digest
+            return previous
+    try:
+        doc = extract_input(source, raw, ctx.config)
     except LoadError as err:
         return error_result(source.location, err.code, str(err))
     except Exception as err:  # an extractor bug on one page must not stop the run
         return error_result(source.location, "EX001", f"{source.location} could not be read: {err}")
-    if reuse is not None:
-        previous = reuse(doc)
-        if previous is not None:
-            previous.reused = True
-            return previous
-    return audit_document(doc, ctx)
+    result = audit_document(doc, ctx)
+    result.input_hash = raw.digest
+    return result
 
 
 @contextlib.contextmanager

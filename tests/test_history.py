@@ -9,10 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.config import from_mapping
+from pipeline.config import Config, from_mapping
+from pipeline.extract import ExtractedDocument
 from pipeline.history import History, default_url
 from pipeline.languagetool import LanguageToolServer
+from pipeline.load import RawInput
 from pipeline.runner import run_audit
+from pipeline.sources import Source
 
 from .conftest import SAMPLES
 
@@ -91,3 +94,54 @@ def test_crash_while_recording_keeps_earlier_history(
     with history.engine.connect() as conn:
         rows = conn.execute(hist.article_runs.select()).fetchall()
     assert {r.run_id for r in rows} == {before[0]["id"]}
+
+
+def test_markup_only_change_is_rechecked_and_reuse_skips_extraction(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = from_mapping({"out": str(tmp_path / "out"), "grammar": {"enabled": False}})
+    first = run_audit([str(site)], config)
+    page = site / "stroke-symptoms.html"
+    html = page.read_text(encoding="utf-8")
+    assert 'lang="en-GB"' in html
+    page.write_text(html.replace('lang="en-GB"', 'lang="en-GB" data-edited="1"', 1), encoding="utf-8")
+
+    import pipeline.runner as runner
+
+    extracted: list[str] = []
+    real = runner.extract_input
+
+    def counting(source: Source, raw: RawInput, cfg: Config) -> ExtractedDocument:
+        extracted.append(source.location)
+        return real(source, raw, cfg)
+
+    monkeypatch.setattr(runner, "extract_input", counting)
+    second = run_audit([str(site)], config)
+    assert extracted == [str(page)]  # the unchanged pages were reused without being extracted
+    assert second.stats["reused"] == len(first.articles) - 1 and second.stats["checked"] == 1
+    by_source = {a.source: a for a in second.articles}
+    assert by_source[str(page)].content_hash == {a.source: a for a in first.articles}[str(page)].content_hash
+
+
+def test_history_from_before_the_input_hash_gains_the_column_and_is_not_reused(site: Path, tmp_path: Path) -> None:
+    import sqlalchemy as sa
+
+    import pipeline.history as hist
+
+    db = tmp_path / "old.sqlite"
+    engine = sa.create_engine(f"sqlite:///{db}")
+    hist.metadata.create_all(engine)
+    with engine.begin() as conn:  # the schema as it was: no input_hash column
+        conn.execute(sa.text("DROP INDEX ix_article_runs_input_hash"))
+        conn.execute(sa.text("ALTER TABLE article_runs DROP COLUMN input_hash"))
+    engine.dispose()
+
+    config = from_mapping(
+        {"out": str(tmp_path / "out"), "grammar": {"enabled": False}, "history": {"url": f"sqlite:///{db}"}}
+    )
+    first = run_audit([str(site)], config)
+    assert first.stats["reused"] == 0
+    columns = {c["name"] for c in sa.inspect(History.open(f"sqlite:///{db}").engine).get_columns("article_runs")}
+    indexes = {i["name"] for i in sa.inspect(History.open(f"sqlite:///{db}").engine).get_indexes("article_runs")}
+    assert "input_hash" in columns and "ix_article_runs_input_hash" in indexes
+    assert run_audit([str(site)], config).stats["reused"] == len(first.articles)
