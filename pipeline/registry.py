@@ -76,6 +76,9 @@ class Check:
     codes: tuple[str, ...]
     fn: CheckFn
     needs_html: bool = False
+    # Calls a shared service (LanguageTool): runs in the coordinating process, where the service's
+    # connection pool, cache and restart live; every other check may run in a worker process.
+    uses_service: bool = False
 
 
 RULES: dict[str, Rule] = {}
@@ -105,7 +108,9 @@ def rule(
     return r
 
 
-def check(name: str, *codes: str, needs_html: bool = False) -> Callable[[CheckFn], CheckFn]:
+def check(
+    name: str, *codes: str, needs_html: bool = False, uses_service: bool = False
+) -> Callable[[CheckFn], CheckFn]:
     """Register a check function that may emit findings for `codes`."""
 
     def deco(fn: CheckFn) -> CheckFn:
@@ -115,7 +120,7 @@ def check(name: str, *codes: str, needs_html: bool = False) -> Callable[[CheckFn
         families = {c[:2] for c in codes}
         if len(families) != 1:
             raise ValueError(f"check {name} spans families {families}")
-        CHECKS[name] = Check(name, families.pop(), tuple(codes), fn, needs_html)
+        CHECKS[name] = Check(name, families.pop(), tuple(codes), fn, needs_html, uses_service)
         return fn
 
     return deco

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import contextlib
 import fnmatch
+import threading
 import traceback
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from datetime import UTC, datetime
 from typing import Any
 
@@ -17,9 +19,10 @@ from .context import CheckContext
 from .grammar_service import GrammarService
 from .history import History, default_url, fingerprint
 from .languagetool import LanguageToolUnavailable, languagetool_url
-from .load import LoadError, extract_input, read_input
+from .load import LoadError, RawInput, extract_input, read_input
 from .model import LEVEL_RANK, ArticleResult, Document, Finding, Level, RunResult, source_id
-from .registry import CHECKS, RULES, CheckOutput, finding, load_all
+from .parallel import LocalChecks, process_count
+from .registry import CHECKS, RULES, Check, CheckOutput, finding, load_all
 from .sources import Source, expand
 from .vocabulary import paths_from_config
 
@@ -58,22 +61,33 @@ def _rule_levels(config: Config, source: str = "") -> dict[str, tuple[Level, boo
     return out
 
 
-def run_checks(doc: Document, ctx: CheckContext) -> tuple[list[Finding], dict[str, Any]]:
+def check_outputs(doc: Document, ctx: CheckContext, checks: Iterable[Check]) -> dict[str, CheckOutput]:
+    """Each applicable check's raw output; a check that crashes gives an EX003 finding instead."""
     rules = _rule_levels(ctx.config, doc.source)
-    findings: list[Finding] = []
-    metrics: dict[str, Any] = {}
-    for chk in CHECKS.values():
+    outputs: dict[str, CheckOutput] = {}
+    for chk in checks:
         if not any(code in rules for code in chk.codes):
             continue
         try:
             result = chk.fn(doc, ctx)
         except Exception as err:  # a check's bug becomes a finding, never a lost run
             tb = traceback.format_exception_only(type(err), err)[-1].strip()
-            findings.append(
-                finding("EX003", f"The check '{chk.name}' failed on this article: {tb}", data={"check": chk.name})
-            )
+            crash = finding("EX003", f"The check '{chk.name}' failed on this article: {tb}", data={"check": chk.name})
+            outputs[chk.name] = CheckOutput([crash])
             continue
-        out = result if isinstance(result, CheckOutput) else CheckOutput(list(result))
+        outputs[chk.name] = result if isinstance(result, CheckOutput) else CheckOutput(list(result))
+    return outputs
+
+
+def assemble(doc: Document, config: Config, outputs: dict[str, CheckOutput]) -> tuple[list[Finding], dict[str, Any]]:
+    """The article's findings (enabled rules only, at their levels, in text order) and metrics."""
+    rules = _rule_levels(config, doc.source)
+    findings: list[Finding] = []
+    metrics: dict[str, Any] = {}
+    for name in CHECKS:  # registration order, wherever each check ran
+        if name not in outputs:
+            continue
+        out = outputs[name]
         for key, value in out.metrics.items():
             metrics.setdefault(key, {}).update(value) if isinstance(value, dict) else metrics.update({key: value})
         for f in out.findings:
@@ -89,18 +103,30 @@ def run_checks(doc: Document, ctx: CheckContext) -> tuple[list[Finding], dict[st
     return findings, metrics
 
 
+def run_checks(doc: Document, ctx: CheckContext) -> tuple[list[Finding], dict[str, Any]]:
+    return assemble(doc, ctx.config, check_outputs(doc, ctx, CHECKS.values()))
+
+
 def error_result(source: str, code: str, message: str) -> ArticleResult:
+    load_all()  # the first article of a run may fail before any check has loaded the rules
     return ArticleResult(
         id=source_id(source), source=source, status="error", findings=[finding(code, message)]
     )
 
 
 def audit_document(doc: Document, ctx: CheckContext) -> ArticleResult:
+    return result_for(doc, ctx.config, lambda: run_checks(doc, ctx))
+
+
+def result_for(
+    doc: Document, config: Config, checked: Callable[[], tuple[list[Finding], dict[str, Any]]]
+) -> ArticleResult:
+    """The article's result: an EX002 error when the page had no article text, else `checked()`."""
     if not doc.text.strip():
         res = error_result(doc.source, "EX002", f"{doc.source}: no article text was found on the page.")
         res.title, res.stripped = doc.title, doc.stripped
         return res
-    findings, metrics = run_checks(doc, ctx)
+    findings, metrics = checked()
     return ArticleResult(
         id=doc.id,
         source=doc.source,
@@ -121,7 +147,10 @@ def audit_document(doc: Document, ctx: CheckContext) -> ArticleResult:
 Reuse = Callable[[str, str], ArticleResult | None]
 
 
-def audit_source(source: Source, ctx: CheckContext, reuse: Reuse | None = None) -> ArticleResult:
+def audit_source(
+    source: Source, ctx: CheckContext, reuse: Reuse | None = None, local: LocalPool | None = None
+) -> ArticleResult:
+    """Read, reuse or extract and check one source. With `local`, the service-free work runs there."""
     try:
         raw = read_input(source, ctx.config)
     except LoadError as err:
@@ -133,15 +162,65 @@ def audit_source(source: Source, ctx: CheckContext, reuse: Reuse | None = None) 
         if previous is not None:
             previous.reused, previous.input_hash = True, raw.digest
             return previous
+    pool = local.get() if local is not None else None
+    if pool is not None:
+        try:
+            result = _audit_in_pool(pool, source, raw, ctx)
+        except BrokenProcessPool as err:  # a worker died: this article and the rest run here instead
+            local.broken(f"a worker process stopped ({err}); the remaining articles were audited in-process")  # type: ignore[union-attr]
+            result = _audit_here(source, raw, ctx)
+    else:
+        result = _audit_here(source, raw, ctx)
+    result.input_hash = raw.digest
+    return result
+
+
+def _audit_here(source: Source, raw: RawInput, ctx: CheckContext) -> ArticleResult:
     try:
         doc = extract_input(source, raw, ctx.config)
     except LoadError as err:
         return error_result(source.location, err.code, str(err))
     except Exception as err:  # an extractor bug on one page must not stop the run
         return error_result(source.location, "EX001", f"{source.location} could not be read: {err}")
-    result = audit_document(doc, ctx)
-    result.input_hash = raw.digest
-    return result
+    return audit_document(doc, ctx)
+
+
+def _audit_in_pool(pool: LocalChecks, source: Source, raw: RawInput, ctx: CheckContext) -> ArticleResult:
+    part = pool.submit(source, raw).result()
+    if isinstance(part, ArticleResult):
+        return part
+    doc, outputs = part
+    service = [c for c in CHECKS.values() if c.uses_service]
+    return result_for(doc, ctx.config, lambda: assemble(doc, ctx.config, {**outputs, **check_outputs(doc, ctx, service)}))
+
+
+class LocalPool:
+    """The run's worker processes, started on first use (a fully reused run never starts them)."""
+
+    def __init__(self, config: Config, processes: int) -> None:
+        self.config, self.processes = config, processes
+        self._pool: LocalChecks | None = None
+        self._lock = threading.Lock()
+        self._broken: str | None = None
+
+    def get(self) -> LocalChecks | None:
+        with self._lock:
+            if self._pool is None and self._broken is None:
+                self._pool = LocalChecks(self.config, self.processes)
+            return None if self._broken else self._pool
+
+    def broken(self, why: str) -> None:
+        with self._lock:
+            self._broken = self._broken or why
+
+    def stats(self) -> dict[str, Any]:
+        return {"processes": self.processes, **({"event": self._broken} if self._broken else {})}
+
+    def close(self, *, cancel: bool = False) -> None:
+        with self._lock:
+            if self._pool is not None:
+                self._pool.close(cancel=cancel)
+                self._pool = None
 
 
 @contextlib.contextmanager
@@ -180,30 +259,41 @@ def run_audit(
     started = now()
     items = expand(sources, config)
 
+    history = open_history(config)
+    reuse = history.reuser(config) if history and config.history.incremental else None
+    processes = process_count(config, len(items)) if ctx is None else 0  # a caller's context stays in-process
+    local = LocalPool(config, processes) if processes else None
+
     def one(src: Source) -> ArticleResult:
         assert active is not None
-        res = audit_source(src, active, reuse)
+        res = audit_source(src, active, reuse, local)
         if progress:
             progress(res)
         return res
 
-    history = open_history(config)
-    reuse = history.reuser(config) if history and config.history.incremental else None
     with contextlib.ExitStack() as stack:
         active = ctx or stack.enter_context(check_context(config))
         if ctx is None:  # our context: close the browser that browser-mode checks may have started
             from .accessibility.browser import close_shared_browser
 
             stack.callback(close_shared_browser, active)
-        with ThreadPoolExecutor(max_workers=max(1, config.workers)) as pool:
+        # Threads read, fetch and wait on LanguageTool; the worker processes (if any) do the CPU work.
+        threads = max(1, config.workers, processes)
+        with ThreadPoolExecutor(max_workers=threads) as pool:
             try:
                 articles = list(pool.map(one, items))
             except BaseException:  # Ctrl-C: do not go on auditing the queued articles
                 pool.shutdown(wait=False, cancel_futures=True)
+                if local:
+                    local.close(cancel=True)
                 raise
+        if local:
+            local.close()
         stats: dict[str, Any] = {}
         if active.grammar is not None:
             stats["languagetool"] = active.grammar.stats()
+        if local:
+            stats["worker_processes"] = local.stats()
     run = new_run(config, started, articles, stats)
     if history:
         history.attach_trends(run)

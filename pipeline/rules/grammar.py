@@ -262,7 +262,7 @@ def _findings(
             )
 
 
-@check("grammar.languagetool", "GR001", "GR002", "GR003", "GR900")
+@check("grammar.languagetool", "GR001", "GR002", "GR003", "GR900", uses_service=True)
 def languagetool_matches(doc: Document, ctx: CheckContext) -> CheckOutput:
     if ctx.grammar is None:
         reason = ctx.grammar_unavailable or "LanguageTool is not configured"

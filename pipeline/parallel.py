@@ -1,0 +1,75 @@
+"""Worker processes for the CPU-bound part of an audit: extraction and the checks that need no service.
+
+Parsing HTML and running the static checks is pure Python, so threads share one core; a process per
+CPU uses them all. Checks that call a shared service (LanguageTool) stay in the coordinating
+process, where its connection pool, paragraph cache and restart logic live. The pool is the
+standard library's `ProcessPoolExecutor` with forkserver start: children fork from a clean process
+that has imported the pipeline once, never from the threaded coordinator.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from concurrent.futures import Future, ProcessPoolExecutor
+
+from .config import Config
+from .context import CheckContext
+from .load import LoadError, RawInput, extract_input
+from .model import ArticleResult, Document
+from .registry import CHECKS, CheckOutput, load_all
+from .sources import Source
+
+# A run smaller than this is not worth starting processes for.
+MIN_ARTICLES = 20
+
+_WORKER: CheckContext | None = None
+
+
+def process_count(config: Config, articles: int) -> int:
+    """How many worker processes this run uses; 0 means audit on threads in this process."""
+    wanted = config.runner.processes
+    if wanted == 0:  # automatic: one per CPU, for runs big enough to pay for starting them
+        wanted = (os.cpu_count() or 1) if articles >= MIN_ARTICLES else 1
+    if wanted <= 1 or config.accessibility.browser:  # browser mode shares one Chromium in-process
+        return 0
+    return min(wanted, max(1, articles))
+
+
+class LocalChecks:
+    """A pool of worker processes that extract an article and run its service-free checks."""
+
+    def __init__(self, config: Config, processes: int) -> None:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload([__name__])
+        self.pool = ProcessPoolExecutor(processes, mp_context=context, initializer=_start, initargs=(config,))
+
+    def submit(self, source: Source, raw: RawInput) -> Future[tuple[Document, dict[str, CheckOutput]] | ArticleResult]:
+        return self.pool.submit(_local_part, source, raw)
+
+    def close(self, *, cancel: bool = False) -> None:
+        self.pool.shutdown(wait=not cancel, cancel_futures=cancel)
+
+
+def _start(config: Config) -> None:
+    global _WORKER
+    load_all()
+    _WORKER = CheckContext(config=config)
+
+
+def _local_part(source: Source, raw: RawInput) -> tuple[Document, dict[str, CheckOutput]] | ArticleResult:
+    """In a worker: the Document and every service-free check's output, or the article's error result."""
+    from .runner import check_outputs, error_result
+
+    ctx = _WORKER
+    assert ctx is not None, "worker started without its context"
+    try:
+        doc = extract_input(source, raw, ctx.config)
+    except LoadError as err:
+        return error_result(source.location, err.code, str(err))
+    except Exception as err:  # an extractor bug on one page must not stop the run
+        return error_result(source.location, "EX001", f"{source.location} could not be read: {err}")
+    if not doc.text.strip():
+        return doc, {}
+    local = [c for c in CHECKS.values() if not c.uses_service]
+    return doc, check_outputs(doc, ctx, local)
