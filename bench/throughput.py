@@ -28,6 +28,7 @@ sys.path.insert(0, str(ROOT))
 from pipeline.config import from_mapping  # noqa: E402
 from pipeline.languagetool import LanguageToolServer  # noqa: E402
 from pipeline.load import load  # noqa: E402
+from pipeline.parallel import process_count  # noqa: E402
 from pipeline.runner import run_audit  # noqa: E402
 from pipeline.sources import expand  # noqa: E402
 
@@ -80,11 +81,11 @@ def main() -> int:
         base = {"out": str(out), "grammar": {"url": server.url}, "formats": ["json", "html"]}
         try:
             t0 = time.perf_counter()
-            run_audit([str(site)], from_mapping(base))
+            first = run_audit([str(site)], from_mapping(base))
             cold = time.perf_counter() - t0 + lt_start
 
             t0 = time.perf_counter()
-            run_audit([str(site)], from_mapping({**base, "history": {"incremental": False}}))
+            warm_run = run_audit([str(site)], from_mapping({**base, "history": {"incremental": False}}))
             warm = time.perf_counter() - t0
 
             t0 = time.perf_counter()
@@ -92,8 +93,9 @@ def main() -> int:
             rerun = time.perf_counter() - t0
 
             t0 = time.perf_counter()
-            run_audit([str(site)], from_mapping({**base, "grammar": {"enabled": False}, "history": {"enabled": False}}))
+            off = run_audit([str(site)], from_mapping({**base, "grammar": {"enabled": False}, "history": {"enabled": False}}))
             no_grammar = time.perf_counter() - t0
+            worker = max(r.stats.get("worker_processes", {}).get("peak_rss_mib", 0) for r in (first, warm_run, off))
 
             cfg = from_mapping(base)
             texts = []
@@ -105,9 +107,10 @@ def main() -> int:
             texts = [t for t in texts if t.strip()]
             raw = raw_languagetool(server.url, texts, cfg.language, cfg.grammar.parallel)
             lt_peak = rss_peak_kb(server.pid or 0)
+            ours = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         finally:
             server.stop()
-    ours = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    processes = process_count(from_mapping(base), n)
     print(f"articles: {n} ({n - 5} benchmark pages + 5 samples); LanguageTool start {lt_start:.1f} s")
     print(f"cold (first run, incl. LanguageTool start): {n / cold:6.2f} articles/s  ({cold:.1f} s)")
     print(f"warm (nothing reused):                      {n / warm:6.2f} articles/s  ({warm:.1f} s)")
@@ -117,8 +120,9 @@ def main() -> int:
     print(f"grammar off:                                {n / no_grammar:6.2f} articles/s  ({no_grammar:.1f} s)")
     print(f"raw LanguageTool alone, same texts:         {len(texts) / raw:6.2f} articles/s  ({raw:.1f} s)")
     print(f"full audit / raw LanguageTool (warm):       {(n / warm) / (len(texts) / raw):6.0%}")
-    print(f"peak memory: ours {ours / 1024:.0f} MiB + LanguageTool {lt_peak / 1024:.0f} MiB "
-          f"= {(ours + lt_peak) / 1024:.0f} MiB")
+    total = ours / 1024 + processes * worker + lt_peak / 1024
+    print(f"peak memory: ours {ours / 1024:.0f} MiB + {processes} worker processes of at most "
+          f"{worker} MiB + LanguageTool {lt_peak / 1024:.0f} MiB = at most {total:.0f} MiB")
     return 0
 
 

@@ -49,6 +49,9 @@ class ExtractedDocument(Document):
     """A Document with the problems met while loading it (the EX checks report them)."""
 
     problems: list[Problem] = field(default_factory=list)
+    # The parsed page, kept while the article is checked so the markup checks do not parse it again;
+    # read-only, never serialised (a worker process drops it before sending the Document back).
+    parsed: BeautifulSoup | None = field(default=None, repr=False, compare=False)
 
 
 def extract(page: RawPage, config: ExtractionConfig | None = None) -> ExtractedDocument:
@@ -95,6 +98,7 @@ def extract(page: RawPage, config: ExtractionConfig | None = None) -> ExtractedD
         ),
         links=_links(candidates, selection, page.url, ids),
         content_hash=content_hash(text),
+        parsed=soup,
     )
 
 

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import re
 from concurrent.futures import Future, ProcessPoolExecutor
+from pathlib import Path
 
 from .config import Config
 from .context import CheckContext
@@ -47,8 +49,20 @@ class LocalChecks:
     def submit(self, source: Source, raw: RawInput) -> Future[tuple[Document, dict[str, CheckOutput]] | ArticleResult]:
         return self.pool.submit(_local_part, source, raw)
 
-    def close(self, *, cancel: bool = False) -> None:
+    def close(self, *, cancel: bool = False) -> int:
+        """Stop the workers; returns the largest worker's peak memory in KiB (0 if unknown)."""
+        peak = max((_peak_rss_kib(pid) for pid in getattr(self.pool, "_processes", None) or {}), default=0)
         self.pool.shutdown(wait=not cancel, cancel_futures=cancel)
+        return peak
+
+
+def _peak_rss_kib(pid: int) -> int:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text(encoding="ascii")
+    except OSError:  # not Linux, or the worker has gone
+        return 0
+    found = re.search(r"^VmHWM:\s+(\d+)", status, re.M)
+    return int(found.group(1)) if found else 0
 
 
 def _start(config: Config) -> None:
@@ -69,7 +83,7 @@ def _local_part(source: Source, raw: RawInput) -> tuple[Document, dict[str, Chec
         return error_result(source.location, err.code, str(err))
     except Exception as err:  # an extractor bug on one page must not stop the run
         return error_result(source.location, "EX001", f"{source.location} could not be read: {err}")
-    if not doc.text.strip():
-        return doc, {}
     local = [c for c in CHECKS.values() if not c.uses_service]
-    return doc, check_outputs(doc, ctx, local)
+    outputs = check_outputs(doc, ctx, local) if doc.text.strip() else {}
+    doc.parsed = None  # the element tree stays here; the coordinator needs the text and blocks
+    return doc, outputs

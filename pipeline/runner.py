@@ -202,6 +202,7 @@ class LocalPool:
         self._pool: LocalChecks | None = None
         self._lock = threading.Lock()
         self._broken: str | None = None
+        self.peak_rss_kib = 0
 
     def get(self) -> LocalChecks | None:
         with self._lock:
@@ -214,12 +215,15 @@ class LocalPool:
             self._broken = self._broken or why
 
     def stats(self) -> dict[str, Any]:
-        return {"processes": self.processes, **({"event": self._broken} if self._broken else {})}
+        out: dict[str, Any] = {"processes": self.processes}
+        if self.peak_rss_kib:
+            out["peak_rss_mib"] = round(self.peak_rss_kib / 1024)
+        return {**out, **({"event": self._broken} if self._broken else {})}
 
     def close(self, *, cancel: bool = False) -> None:
         with self._lock:
             if self._pool is not None:
-                self._pool.close(cancel=cancel)
+                self.peak_rss_kib = max(self.peak_rss_kib, self._pool.close(cancel=cancel))
                 self._pool = None
 
 

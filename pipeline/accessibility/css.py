@@ -33,12 +33,16 @@ def is_important(value: str) -> bool:
     return bool(re.search(r"!\s*important\s*$", value, re.I))
 
 
+_STRUCTURE = re.compile(r"[{};]")
+
+
 def _top_level_rules(css: str) -> list[tuple[str, str]]:
     """(selector list, declaration block) for rules not nested in an at-rule."""
     css = _COMMENT.sub("", css)
     rules: list[tuple[str, str]] = []
     depth, start, prelude = 0, 0, ""
-    for i, ch in enumerate(css):
+    for m in _STRUCTURE.finditer(css):  # only braces and semicolons matter; jump between them
+        ch, i = m.group(), m.start()
         if ch == "{":
             if depth == 0:
                 prelude = css[start:i].strip()
@@ -50,7 +54,7 @@ def _top_level_rules(css: str) -> list[tuple[str, str]]:
                 if prelude and not prelude.startswith("@"):
                     rules.append((prelude, css[start:i]))
                 start = i + 1
-        elif ch == ";" and depth == 0:
+        elif depth == 0:
             start = i + 1  # a statement at-rule such as @import
     return rules
 
@@ -147,13 +151,17 @@ class StyleSheet:
         candidates = index.candidates(keys[-1] if keys else None)
         if not candidates:
             return
-        try:
-            compiled = soup.css.compile(selector)
-        except Exception:  # soupsieve rejects selectors it does not support; they are skipped
-            return
-        for el in candidates:
-            if not compiled.match(el):
-                continue
+        simple = _SIMPLE.fullmatch(selector)
+        if simple:  # tag, classes and id only: compared here, without soupsieve's general matcher
+            tag, classes, ident = _simple_parts(simple.group(0))
+            matched = [el for el in candidates if _has(el, tag, classes, ident)]
+        else:
+            try:
+                compiled = soup.css.compile(selector)
+            except Exception:  # soupsieve rejects selectors it does not support; they are skipped
+                return
+            matched = [el for el in candidates if compiled.match(el)]
+        for el in matched:
             current = self.by_element.setdefault(id(el), {})
             for prop, value in decls.items():
                 if is_important(current.get(prop, "")) and not is_important(value):
@@ -165,6 +173,34 @@ class StyleSheet:
             raise ValueError(f"the stylesheet does not track {prop!r}; add it to css.PROPERTIES")
         found = self.by_element.get(id(el))
         return found.get(prop) if found else None
+
+
+_SIMPLE = re.compile(r"(?:[a-zA-Z][\w-]*|\*)?(?:[.#]-?[_a-zA-Z][\w-]*)*")
+_SIMPLE_PART = re.compile(r"([.#]?)(-?[_a-zA-Z*][\w-]*|\*)")
+
+
+def _simple_parts(selector: str) -> tuple[str | None, set[str], str | None]:
+    tag, classes, ident = None, set(), None
+    for marker, name in _SIMPLE_PART.findall(selector):
+        if marker == ".":
+            classes.add(name)
+        elif marker == "#":
+            ident = name if ident is None or ident == name else "\0"  # two ids: matches nothing
+        elif name != "*":
+            tag = name.lower()  # HTML tag names are case-blind; classes and ids are not
+    return tag, classes, ident
+
+
+def _has(el: Tag, tag: str | None, classes: set[str], ident: str | None) -> bool:
+    if tag is not None and el.name != tag:
+        return False
+    if ident is not None and el.attrs.get("id") != ident:
+        return False
+    if classes:
+        value = el.attrs.get("class")
+        have = set(value.split() if isinstance(value, str) else value or [])
+        return classes <= have
+    return True
 
 
 class _ElementIndex:

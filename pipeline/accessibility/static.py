@@ -6,6 +6,8 @@ import traceback
 from collections import Counter
 from dataclasses import dataclass
 
+from bs4 import BeautifulSoup
+
 from . import checks_aria, checks_document, checks_forms_style, checks_images, checks_names, checks_structure  # noqa: F401
 from .dom import Page
 from .issues import STATIC_CHECKS, Issue, Settings
@@ -34,8 +36,8 @@ class StaticResult:
     crashes: list[Crash]
 
 
-def audit_static(html: str, settings: Settings) -> StaticResult:
-    page = Page(html)
+def audit_static(html: str, settings: Settings, soup: BeautifulSoup | None = None) -> StaticResult:
+    page = Page(html, soup)
     issues: list[Issue] = []
     crashes: list[Crash] = []
     for check in STATIC_CHECKS:

@@ -11,6 +11,7 @@ from functools import cache
 from pathlib import Path
 
 import yaml
+from bs4 import BeautifulSoup
 
 from ..accessibility import Settings, audit_static
 from ..accessibility.browser import Browser, BrowserUnavailable, shared_browser
@@ -18,6 +19,7 @@ from ..accessibility.dom import Page
 from ..accessibility.merge import Placed, merge_axe
 from ..config import AccessibilityConfig
 from ..context import CheckContext
+from ..extract import ExtractedDocument
 from ..model import Document, Finding, Level
 from ..registry import CheckOutput, Rule, check, finding, rule
 
@@ -535,9 +537,11 @@ def settings_for(cfg: AccessibilityConfig) -> Settings:
     )
 
 
-def static_findings(html: str, cfg: AccessibilityConfig) -> tuple[Page, list[Placed]]:
+def static_findings(
+    html: str, cfg: AccessibilityConfig, soup: BeautifulSoup | None = None
+) -> tuple[Page, list[Placed]]:
     """The static checks' findings, each with the element it is about."""
-    result = audit_static(html, settings_for(cfg))
+    result = audit_static(html, settings_for(cfg), soup)
     placed = [
         Placed(
             finding(
@@ -568,10 +572,14 @@ def static_findings(html: str, cfg: AccessibilityConfig) -> tuple[Page, list[Pla
 
 
 def markup_findings(
-    html: str, source: str, cfg: AccessibilityConfig, browser: Browser | None = None
+    html: str,
+    source: str,
+    cfg: AccessibilityConfig,
+    browser: Browser | None = None,
+    soup: BeautifulSoup | None = None,
 ) -> list[Finding]:
     """Static findings, merged with axe-core's when a browser is given (browser mode)."""
-    page, placed = static_findings(html, cfg)
+    page, placed = static_findings(html, cfg, soup)
     if browser is not None:
         try:
             results = browser.audit(html, source)
@@ -588,7 +596,8 @@ def markup_accessibility(doc: Document, ctx: CheckContext) -> CheckOutput:
     if not doc.html:
         return CheckOutput()  # plain text or Markdown: there is no markup to check
     browser = shared_browser(ctx) if cfg.browser else None
-    findings = markup_findings(doc.html, doc.source, cfg, browser)
+    parsed = doc.parsed if isinstance(doc, ExtractedDocument) else None
+    findings = markup_findings(doc.html, doc.source, cfg, browser, parsed)
     counts: dict[str, int] = {}
     for f in findings:
         if f.rule.startswith("AX") and f.outcome in ("fail", "review"):
