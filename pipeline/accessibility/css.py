@@ -7,7 +7,6 @@ they apply, and guessing "hidden" would turn a visible problem into a silent pas
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from bs4 import BeautifulSoup, Tag
 
@@ -59,21 +58,22 @@ def _top_level_rules(css: str) -> list[tuple[str, str]]:
     return rules
 
 
-# The properties the static checks read. Rules that set none of them are never matched, which is
-# most of a news site's stylesheet; asking for any other property is a programming error.
-PROPERTIES = frozenset(
-    {
-        "display",
-        "visibility",
-        "position",
-        "top",
-        "left",
-        "font-size",
-        "letter-spacing",
-        "word-spacing",
-        "line-height",
-    }
-)
+# The properties the static checks read, in groups computed only when first asked for: whether
+# something is hidden is asked of every page; position (off-screen) mostly of tables; type sizes
+# only where inline spacing is forced. Rules that set none of them are never matched, which is most
+# of a news site's stylesheet; asking for any other property is a programming error.
+GROUPS = {
+    "display": "hiding",
+    "visibility": "hiding",
+    "position": "position",
+    "top": "position",
+    "left": "position",
+    "font-size": "text",
+    "letter-spacing": "text",
+    "word-spacing": "text",
+    "line-height": "text",
+}
+PROPERTIES = frozenset(GROUPS)
 
 _COMBINATOR = set(" \t\n\r\f>+~")
 _NAME = re.compile(r"-?[_a-zA-Z][\w-]*")
@@ -120,31 +120,59 @@ def _key(compound: str) -> tuple[str, str] | None:
     return ("tag", name.group(0).lower()) if name else None
 
 
-@dataclass
 class StyleSheet:
-    """Declarations that <style> rules set on each element, later rules winning."""
+    """Declarations that <style> rules set on each element, later rules winning (no specificity)."""
 
-    by_element: dict[int, dict[str, str]] = field(default_factory=dict)
+    def __init__(self, soup: BeautifulSoup, elements: list[Tag] | None = None) -> None:
+        self._soup = soup
+        self._elements = elements
+        self._index: _ElementIndex | None = None
+        self._groups: dict[str, dict[int, dict[str, str]]] = {}
+        self._rules: list[tuple[str, dict[str, str]]] = []  # (selector list, tracked declarations)
+        for style in soup.find_all("style"):
+            for selectors, block in _top_level_rules(style.get_text()):
+                decls = {k: v for k, v in declarations(block).items() if k in PROPERTIES}
+                if decls:
+                    self._rules.append((selectors, decls))
 
     @classmethod
     def from_page(cls, soup: BeautifulSoup, elements: list[Tag] | None = None) -> StyleSheet:
-        sheet = cls()
-        styles = soup.find_all("style")
-        if not styles:
-            return sheet
-        index = _ElementIndex(elements if elements is not None else list(soup.find_all(True)))
-        for style in styles:
-            for selectors, block in _top_level_rules(style.get_text()):
-                decls = {k: v for k, v in declarations(block).items() if k in PROPERTIES}
-                if not decls:
-                    continue
-                for selector in selectors.split(","):
-                    sheet._apply(soup, index, selector.strip(), decls)
-        return sheet
+        return cls(soup, elements)
 
-    def _apply(self, soup: BeautifulSoup, index: _ElementIndex, selector: str, decls: dict[str, str]) -> None:
+    @property
+    def by_element(self) -> dict[int, dict[str, str]]:
+        """Every tracked property of every styled element (computes all groups)."""
+        out: dict[int, dict[str, str]] = {}
+        for group in sorted(set(GROUPS.values())):
+            for key, values in self._group(group).items():
+                out.setdefault(key, {}).update(values)
+        return out
+
+    def value(self, el: Tag, prop: str) -> str | None:
+        if prop not in GROUPS:
+            raise ValueError(f"the stylesheet does not track {prop!r}; add it to css.GROUPS")
+        found = self._group(GROUPS[prop]).get(id(el))
+        return found.get(prop) if found else None
+
+    def _group(self, group: str) -> dict[int, dict[str, str]]:
+        if group not in self._groups:
+            table: dict[int, dict[str, str]] = {}
+            for selectors, decls in self._rules:
+                mine = {k: v for k, v in decls.items() if GROUPS[k] == group}
+                if mine:
+                    for selector in selectors.split(","):
+                        self._apply(table, selector.strip(), mine)
+            self._groups[group] = table
+        return self._groups[group]
+
+    def _apply(self, table: dict[int, dict[str, str]], selector: str, decls: dict[str, str]) -> None:
         if not selector or "::" in selector or ":hover" in selector or ":focus" in selector:
             return
+        if self._index is None:
+            self._index = _ElementIndex(
+                self._elements if self._elements is not None else list(self._soup.find_all(True))
+            )
+        index = self._index
         keys = _compound_keys(selector)
         if keys is not None and any(k is not None and k not in index.by for k in keys):
             return  # some compound names a class, id or tag that no element has
@@ -157,22 +185,16 @@ class StyleSheet:
             matched = [el for el in candidates if _has(el, tag, classes, ident)]
         else:
             try:
-                compiled = soup.css.compile(selector)
+                compiled = self._soup.css.compile(selector)
             except Exception:  # soupsieve rejects selectors it does not support; they are skipped
                 return
             matched = [el for el in candidates if compiled.match(el)]
         for el in matched:
-            current = self.by_element.setdefault(id(el), {})
+            current = table.setdefault(id(el), {})
             for prop, value in decls.items():
                 if is_important(current.get(prop, "")) and not is_important(value):
                     continue
                 current[prop] = value
-
-    def value(self, el: Tag, prop: str) -> str | None:
-        if prop not in PROPERTIES:
-            raise ValueError(f"the stylesheet does not track {prop!r}; add it to css.PROPERTIES")
-        found = self.by_element.get(id(el))
-        return found.get(prop) if found else None
 
 
 _SIMPLE = re.compile(r"(?:[a-zA-Z][\w-]*|\*)?(?:[.#]-?[_a-zA-Z][\w-]*)*")
