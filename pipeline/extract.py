@@ -25,6 +25,7 @@ from .extraction_dom import Candidate, Walker, css_selector, index_page, is_hidd
 from .extraction_main import Selection, select
 from .model import Document, source_id
 from .segment import TextBuilder, clean
+from .yaml_data import load_yaml
 
 _TITLE_SUFFIX = re.compile(r"\s+[|\-–—:·]\s+[^|\-–—:·]{2,60}$")
 
@@ -278,7 +279,7 @@ def from_markdown(source: str, text: str, config: ExtractionConfig | None = None
         import yaml
 
         try:
-            loaded = yaml.safe_load(m.group(1))
+            loaded = load_yaml(m.group(1))
         except yaml.YAMLError:
             loaded = None
         if isinstance(loaded, dict):

@@ -27,6 +27,7 @@ import jsonschema
 import yaml
 
 from .vocabulary import GlossaryEntry, vocabulary_for
+from .yaml_data import load_yaml
 
 if TYPE_CHECKING:
     from .config import Config
@@ -116,7 +117,7 @@ def schema_errors(data: Any, schema_path: Path = GLOSSARY_SCHEMA) -> list[str]:
 @functools.lru_cache(maxsize=8)
 def _checked(path: str, mtime: float, schema: str, schema_mtime: float) -> tuple[str, ...]:
     try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        data = load_yaml(Path(path).read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as err:
         return (f"cannot be read as YAML: {err}",)
     if not Path(schema).is_file():

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yaml
 
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when built in: ten times faster
+from .yaml_data import load_yaml
 
 
 class WordListError(Exception):
@@ -121,7 +121,7 @@ def load(path: str | Path) -> SwapList:
 @functools.lru_cache(maxsize=8)
 def _load(path: str, stamp: int) -> SwapList:  # the stamp makes an edited file load again
     try:
-        data = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=_LOADER)
+        data = load_yaml(Path(path).read_text(encoding="utf-8"))
     except yaml.YAMLError as err:
         raise WordListError(f"{path} is not valid YAML: {err}") from None
     if isinstance(data, dict):

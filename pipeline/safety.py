@@ -16,6 +16,7 @@ services of each country are data: pipeline/data/safety/*.yaml, checked against 
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ import jsonschema
 import yaml
 
 from .model import Document
+from .yaml_data import load_yaml
 
 Kind = Literal["emergency_action", "urgent_advice", "crisis_support"]
 KINDS: tuple[Kind, ...] = ("emergency_action", "urgent_advice", "crisis_support")
@@ -117,17 +119,24 @@ def _validate(data: Any, schema_name: str, path: Path) -> None:
     schema_path = SCHEMA_DIR / schema_name
     if not schema_path.exists():
         return  # the schema is optional at run time; tests validate every shipped file
-    schema = json.loads(schema_path.read_text(encoding="utf-8"))
-    try:
-        jsonschema.validate(data, schema)
-    except jsonschema.ValidationError as err:
+    err = jsonschema.exceptions.best_match(_validator(schema_path).iter_errors(data))
+    if err is not None:
         where = "/".join(str(p) for p in err.absolute_path) or "(top level)"
-        raise SafetyDataError(f"{path}: {where}: {err.message}") from None
+        raise SafetyDataError(f"{path}: {where}: {err.message}")
+
+
+@functools.cache
+def _validator(schema_path: Path) -> Any:
+    """One checked validator per shipped schema (jsonschema.validate re-checks the schema each call)."""
+    schema = json.loads(schema_path.read_text(encoding="utf-8"))
+    cls = jsonschema.validators.validator_for(schema)
+    cls.check_schema(schema)
+    return cls(schema)
 
 
 def _read_yaml(path: Path) -> Any:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return load_yaml(path.read_text(encoding="utf-8"))
     except OSError as err:
         raise SafetyDataError(f"cannot read {path}: {err}") from None
     except yaml.YAMLError as err:

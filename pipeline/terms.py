@@ -25,7 +25,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-import yaml
 from wordfreq import zipf_frequency
 
 from .glossary import Concept, Kind, TermMatcher, Token, fold, glossary_matcher, is_acronym, tokens
@@ -33,6 +32,7 @@ from .model import ArticleResult, Finding
 from .registry import finding
 from .segment import SentenceSpan, sentence_spans
 from .vocabulary import MedicalVocabulary, vocabulary_for
+from .yaml_data import load_yaml
 
 if TYPE_CHECKING:
     from .config import Config, TermsConfig
@@ -768,7 +768,7 @@ def analyse(text: str, config: Config, headings: Iterable[tuple[int, int]] = ())
 
 @functools.lru_cache(maxsize=4)
 def _plain_words(path: str, mtime: float) -> dict[str, str]:
-    data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    data = load_yaml(Path(path).read_text(encoding="utf-8"))
     if isinstance(data, dict):
         data = data.get("entries", data.get("words", []))
     out: dict[str, str] = {}

@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from .config import ConfigError
 from .model import ArticleResult, Finding, RunResult
+from .yaml_data import load_yaml
 
 FINGERPRINT_VERSION = "v1"
 _WS = re.compile(r"\s+")
@@ -109,7 +110,7 @@ class _WaiverFile(BaseModel):
 def load_waivers(path: str | Path) -> list[Waiver]:
     p = Path(path)
     try:
-        raw = yaml.safe_load(p.read_text(encoding="utf-8"))
+        raw = load_yaml(p.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise WaiverError(f"waivers file not found: {p}") from None
     except yaml.YAMLError as err:

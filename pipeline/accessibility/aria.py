@@ -8,7 +8,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
+from ..yaml_data import load_yaml
 
 DATA = Path(__file__).parent / "data"
 _INTEGER = re.compile(r"^\s*[-+]?\d+\s*$")
@@ -58,7 +58,7 @@ class Aria:
 
 @cache
 def aria() -> Aria:
-    raw: dict[str, Any] = yaml.safe_load((DATA / "aria.yaml").read_text(encoding="utf-8"))
+    raw: dict[str, Any] = load_yaml((DATA / "aria.yaml").read_text(encoding="utf-8"))
     roles = {
         name: RoleSpec(
             name=name,

@@ -217,8 +217,15 @@ def _has_data_cells(page: Page, grid: list[list[Tag | None]], r: int, c: int, he
 @static_check
 def fake_lists(page: Page, _: Settings) -> Iterator[Issue]:
     """Bullets typed as characters: lines or paragraphs in a row that start with •, -, 1. and so on."""
+    holds_blocks: set[int] = set()  # elements with a block inside: one pass instead of a search each
+    for block in page.elements:
+        if block.name in ("p", "div", "ul", "ol", "table"):
+            for anc in block.parents:
+                if id(anc) in holds_blocks:
+                    break  # its ancestors were marked with it
+                holds_blocks.add(id(anc))
     for el in page.elements:
-        if el.name not in ("p", "div") or page.is_hidden(el) or el.find(["p", "div", "ul", "ol", "table"]):
+        if el.name not in ("p", "div") or id(el) in holds_blocks or page.is_hidden(el):
             continue
         lines = [text_of(line) for line in _br_lines(el) if text_of(line)]
         if len(lines) >= 2 and sum(bool(_BULLET.match(line)) for line in lines) >= 2:

@@ -10,7 +10,6 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-import yaml
 from bs4 import BeautifulSoup
 
 from ..accessibility import Settings, audit_static
@@ -22,6 +21,7 @@ from ..context import CheckContext
 from ..extract import ExtractedDocument
 from ..model import Document, Finding, Level
 from ..registry import CheckOutput, Rule, check, finding, rule
+from ..yaml_data import load_yaml
 
 _WHY_NAME = "Screen readers announce a control by its name; without one, a blind reader hears only 'button' or 'link'."
 _WHY_ARIA = (
@@ -527,7 +527,7 @@ def vague_link_phrases(path: str) -> frozenset[str]:
     """The editable list of link texts that do not say where a link goes (data/link_text.yaml)."""
     from ..accessibility.checks_names import normalise_link_text
 
-    data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    data = load_yaml(Path(path).read_text(encoding="utf-8")) or {}
     return frozenset(normalise_link_text(str(p)) for p in data.get("phrases", []))
 
 
