@@ -153,7 +153,9 @@ class History:
                 article_runs.c.source == source,
                 article_runs.c.input_hash == input_hash,
                 article_runs.c.fingerprint == fp,
-                article_runs.c.status == "audited",
+                # An error found in the bytes (no article text, a PDF) is as reusable as findings;
+                # a source that could not be read has no digest and is always tried again.
+                article_runs.c.status.in_(("audited", "error")),
             )
             .order_by(runs.c.started_at.desc())
             .limit(1)

@@ -241,9 +241,8 @@ class SyllableCounter:
         total = 0
         for run in re.findall(r"\d+(?:[.,]\d+)*|[A-Za-z]+", word):
             if run[0].isdigit():
-                whole, _, decimals = run.replace(",", "").partition(".")
-                # "two point five": the longest of the spoken words
-                total += max(number_syllables(whole), number_syllables(decimals) if decimals else 0)
+                # "two point five", a version "1.2.3" or a date "12.05.2019": the longest spoken word
+                total += max(number_syllables(part) for part in run.replace(",", "").split(".") if part)
             elif run.lower() not in ("st", "nd", "rd", "th"):  # 1st, 24th: the ending adds nothing
                 total += self.count(run)
         return total

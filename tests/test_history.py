@@ -145,3 +145,20 @@ def test_history_from_before_the_input_hash_gains_the_column_and_is_not_reused(s
     indexes = {i["name"] for i in sa.inspect(History.open(f"sqlite:///{db}").engine).get_indexes("article_runs")}
     assert "input_hash" in columns and "ix_article_runs_input_hash" in indexes
     assert run_audit([str(site)], config).stats["reused"] == len(first.articles)
+
+
+def test_an_error_found_in_unchanged_bytes_is_reused_and_an_unreadable_source_is_tried_again(
+    site: Path, tmp_path: Path
+) -> None:
+    (site / "empty.html").write_text("<html><body><nav>Home</nav></body></html>", encoding="utf-8")
+    missing = str(tmp_path / "gone.html")
+    config = from_mapping({"out": str(tmp_path / "out"), "grammar": {"enabled": False}})
+    first = run_audit([str(site), missing], config)
+    errors = {a.source: a for a in first.articles if a.status == "error"}
+    assert set(errors) == {str(site / "empty.html"), missing}
+    second = run_audit([str(site), missing], config)
+    not_reused = [a.source for a in second.articles if not a.reused]
+    assert not_reused == [missing]
+    assert {a.source: [f.rule for f in a.findings] for a in second.articles if a.status == "error"} == {
+        s: [f.rule for f in a.findings] for s, a in errors.items()
+    }

@@ -75,6 +75,13 @@ def test_numbers_count_their_longest_spoken_word(digits: str, syllables: int) ->
     assert number_syllables(digits) == syllables
 
 
+@pytest.mark.parametrize(
+    ("token", "syllables"), [("2.5", 1), ("1.2.3", 1), ("12.05.2019", 2), ("37.5", 4), ("1,000.5", 2)]
+)
+def test_numbers_with_points_count_their_longest_spoken_word(token: str, syllables: int) -> None:
+    assert counter().count(token) == syllables
+
+
 def test_held_out_medical_words_without_the_dictionary() -> None:
     """The benchmark's claim, kept: on words the dictionary is made to lack, 95% or more are right."""
     heldout = _labelled("syllables_heldout.tsv")
