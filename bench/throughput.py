@@ -3,7 +3,8 @@
 Prints, in one run: articles per second cold (first run, fresh history and LanguageTool start),
 warm (server warm, nothing reused), unchanged re-run (everything reused from history), the same
 audit with grammar off, the raw throughput of LanguageTool alone on the same texts (this machine's
-limit), and peak memory of our process and of LanguageTool.
+limit) on the warm server and on a fresh one, and peak memory of our processes and of LanguageTool.
+The audit uses worker processes as the command line does (`[runner] processes`, one per CPU).
 
     .venv/bin/python bench/throughput.py [--limit N]
 """
@@ -110,6 +111,14 @@ def main() -> int:
             ours = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         finally:
             server.stop()
+        # The cold run paid for starting LanguageTool and warming its JIT; so does this comparison.
+        fresh = LanguageToolServer()
+        t0 = time.perf_counter()
+        fresh.start()
+        try:
+            raw_cold = time.perf_counter() - t0 + raw_languagetool(fresh.url, texts, cfg.language, cfg.grammar.parallel)
+        finally:
+            fresh.stop()
     processes = process_count(from_mapping(base), n)
     print(f"articles: {n} ({n - 5} benchmark pages + 5 samples); LanguageTool start {lt_start:.1f} s")
     print(f"cold (first run, incl. LanguageTool start): {n / cold:6.2f} articles/s  ({cold:.1f} s)")
@@ -119,7 +128,9 @@ def main() -> int:
           f"  -> {warm / rerun:.0f}x faster than warm, {cold / rerun:.0f}x than cold")
     print(f"grammar off:                                {n / no_grammar:6.2f} articles/s  ({no_grammar:.1f} s)")
     print(f"raw LanguageTool alone, same texts:         {len(texts) / raw:6.2f} articles/s  ({raw:.1f} s)")
-    print(f"full audit / raw LanguageTool (warm):       {(n / warm) / (len(texts) / raw):6.0%}")
+    print(f"raw LanguageTool, fresh server (incl. start): {len(texts) / raw_cold:6.2f} articles/s  ({raw_cold:.1f} s)")
+    print(f"full audit / raw LanguageTool, both warm:   {(n / warm) / (len(texts) / raw):6.0%}")
+    print(f"full audit / raw LanguageTool, both cold:   {(n / cold) / (len(texts) / raw_cold):6.0%}")
     total = ours / 1024 + processes * worker + lt_peak / 1024
     print(f"peak memory: ours {ours / 1024:.0f} MiB + {processes} worker processes of at most "
           f"{worker} MiB + LanguageTool {lt_peak / 1024:.0f} MiB = at most {total:.0f} MiB")
