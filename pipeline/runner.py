@@ -163,11 +163,13 @@ def audit_source(
             previous.reused, previous.input_hash = True, raw.digest
             return previous
     pool = local.get() if local is not None else None
-    if pool is not None:
+    if pool is not None and local is not None:
         try:
             result = _audit_in_pool(pool, source, raw, ctx)
         except BrokenProcessPool as err:  # a worker died: this article and the rest run here instead
-            local.broken(f"a worker process stopped ({err}); the remaining articles were audited in-process")  # type: ignore[union-attr]
+            local.broken(f"a worker process stopped ({err}); the remaining articles were audited in-process")
+            result = _audit_here(source, raw, ctx)
+        except Exception:  # the pool could not carry this article (its result would not pickle): here
             result = _audit_here(source, raw, ctx)
     else:
         result = _audit_here(source, raw, ctx)
@@ -207,7 +209,10 @@ class LocalPool:
     def get(self) -> LocalChecks | None:
         with self._lock:
             if self._pool is None and self._broken is None:
-                self._pool = LocalChecks(self.config, self.processes)
+                try:
+                    self._pool = LocalChecks(self.config, self.processes)
+                except Exception as err:  # no forkserver on this platform, no processes allowed, ...
+                    self._broken = f"worker processes could not start ({err}); the articles were audited in-process"
             return None if self._broken else self._pool
 
     def broken(self, why: str) -> None:

@@ -72,6 +72,23 @@ def test_a_dead_worker_does_not_lose_any_article(site: Path, tmp_path: Path, mon
     assert "a worker was killed" in broken.stats["worker_processes"]["event"]
 
 
+def test_workers_that_cannot_start_leave_the_run_in_process(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pipeline.parallel as parallel
+
+    def no_forkserver(self: object, *_: object) -> None:
+        raise ValueError("cannot find context for 'forkserver'")
+
+    monkeypatch.setattr(parallel.LocalChecks, "__init__", no_forkserver)
+    common = {"grammar": {"enabled": False}, "history": {"enabled": False}, "out": str(tmp_path / "out")}
+    run = run_audit([str(site)], from_mapping({**common, "runner": {"processes": 2}}))
+    assert "could not start" in run.stats["worker_processes"]["event"]
+    monkeypatch.undo()
+    here = run_audit([str(site)], from_mapping({**common, "runner": {"processes": 1}}))
+    assert _comparable(run) == _comparable(here)
+
+
 def test_process_count() -> None:
     auto = from_mapping({})
     assert process_count(auto, MIN_ARTICLES - 1) == 0  # a small run is not worth starting processes
