@@ -82,19 +82,19 @@ def main() -> int:
         base = {"out": str(out), "grammar": {"url": server.url}, "formats": ["json", "html"]}
         try:
             t0 = time.perf_counter()
-            first = run_audit([str(site)], from_mapping(base))
+            first = run_audit([str(site)], from_mapping(base), automatic_processes=True)
             cold = time.perf_counter() - t0 + lt_start
 
             t0 = time.perf_counter()
-            warm_run = run_audit([str(site)], from_mapping({**base, "history": {"incremental": False}}))
+            warm_run = run_audit([str(site)], from_mapping({**base, "history": {"incremental": False}}), automatic_processes=True)
             warm = time.perf_counter() - t0
 
             t0 = time.perf_counter()
-            again = run_audit([str(site)], from_mapping(base))
+            again = run_audit([str(site)], from_mapping(base), automatic_processes=True)
             rerun = time.perf_counter() - t0
 
             t0 = time.perf_counter()
-            off = run_audit([str(site)], from_mapping({**base, "grammar": {"enabled": False}, "history": {"enabled": False}}))
+            off = run_audit([str(site)], from_mapping({**base, "grammar": {"enabled": False}, "history": {"enabled": False}}), automatic_processes=True)
             no_grammar = time.perf_counter() - t0
             worker = max(r.stats.get("worker_processes", {}).get("peak_rss_mib", 0) for r in (first, warm_run, off))
 
@@ -119,7 +119,7 @@ def main() -> int:
             raw_cold = time.perf_counter() - t0 + raw_languagetool(fresh.url, texts, cfg.language, cfg.grammar.parallel)
         finally:
             fresh.stop()
-    processes = process_count(from_mapping(base), n)
+    processes = process_count(from_mapping(base), n, automatic=True)
     print(f"articles: {n} ({n - 5} benchmark pages + 5 samples); LanguageTool start {lt_start:.1f} s")
     print(f"cold (first run, incl. LanguageTool start): {n / cold:6.2f} articles/s  ({cold:.1f} s)")
     print(f"warm (nothing reused):                      {n / warm:6.2f} articles/s  ({warm:.1f} s)")

@@ -69,7 +69,7 @@ def audit(
     from .pipeline_api import audit as run_and_gate
 
     try:  # a bad waivers or baseline file is a usage error, found before the audit starts
-        outcome = run_and_gate(items, cfg, show_progress=sys.stderr.isatty() and not quiet)
+        outcome = run_and_gate(items, cfg, show_progress=sys.stderr.isatty() and not quiet, automatic_processes=True)
     except ConfigError as err:
         _fail_usage(str(err))
         return

@@ -155,10 +155,11 @@ class HistoryConfig(Section):
 
 
 class RunnerConfig(Section):
-    # Worker processes for extraction and the service-free checks in the command-line and library
-    # runs: 0 picks one per CPU for runs of 20 articles or more; 1 keeps everything in-process.
-    # (The Prefect flow spreads work with its task runner instead.)
-    processes: int = Field(default=0, ge=0)
+    # Worker processes for extraction and the service-free checks. Unset: the command line uses one
+    # per CPU for runs of 20 articles or more, and library calls stay in-process (worker processes
+    # re-import the calling script, which must then guard its code with `if __name__ == "__main__"`).
+    # 1 keeps everything in-process. (The Prefect flow spreads work with its task runner instead.)
+    processes: int | None = Field(default=None, ge=1)
     task_runner: Literal["threads", "dask"] = "threads"
     dask_address: str | None = None  # an existing Dask scheduler; otherwise a local cluster
     dask_workers: int = 2

@@ -58,7 +58,8 @@ class ExtractedDocument(Document):
 def extract(page: RawPage, config: ExtractionConfig | None = None) -> ExtractedDocument:
     """Extract the article from an HTML page (never raises on odd markup; may return empty text)."""
     cfg = config or ExtractionConfig()
-    soup = BeautifulSoup(page.html, "lxml")
+    # Attribute values as written (the markup checks reuse this parse); classes via markup.class_names.
+    soup = BeautifulSoup(page.html, "lxml", multi_valued_attributes=None)
     root = soup.body if isinstance(soup.body, Tag) else soup
     candidates = Walker().walk(root)
     profile = match_profile(cfg.site_profiles, page.url or page.source)
@@ -286,7 +287,7 @@ def from_markdown(source: str, text: str, config: ExtractionConfig | None = None
             meta = {str(k).lower(): v for k, v in loaded.items()}
             text = text[m.end() :]
     html = MarkdownIt("commonmark", {"html": False}).enable("table").render(text)
-    soup = BeautifulSoup(f"<html><body>{html}</body></html>", "lxml")
+    soup = BeautifulSoup(f"<html><body>{html}</body></html>", "lxml", multi_valued_attributes=None)
     root = soup.body if isinstance(soup.body, Tag) else soup
     candidates = Walker().walk(root)
     builder = TextBuilder()

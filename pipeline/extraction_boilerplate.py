@@ -12,6 +12,8 @@ from collections.abc import Iterable
 
 from bs4 import Tag
 
+from .markup import class_names
+
 # Landmark roles that are never the article.
 _BOILERPLATE_ROLES = {
     "navigation": "navigation",
@@ -86,7 +88,7 @@ def _hint_words(el: Tag) -> Iterable[str]:
         # Ids are often anchors ("TOC_TITLE_1", "section-2"): only the whole id names the element.
         yield ident.lower()
         yield re.split(r"__|--", ident.lower())[0]
-    for value in el.get("class") or []:
+    for value in class_names(el):
         # CSS modules write "signupMessage___3ctJh": its first camel-case word names it too.
         camel = re.match(r"[a-z]+(?=[A-Z])", value)
         if camel:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from bs4 import BeautifulSoup, NavigableString, PageElement, Tag
 from bs4.element import PreformattedString
 
+from .markup import class_names
 from .model import BlockKind
 from .segment import clean
 
@@ -87,7 +88,7 @@ def is_hidden(el: Tag) -> bool:
         return True
     if el.get("aria-hidden") == "true" and not el.find(string=True):
         return True
-    classes: list[str] = list(el.get("class") or [])
+    classes = class_names(el)
     if any(c.lower() in _HIDDEN_CLASSES for c in classes):
         return True
     style = el.get("style")
@@ -241,7 +242,7 @@ def is_callout(el: Tag) -> bool:
     role = str(el.get("role") or "").lower()
     if role in ("alert", "note"):
         return True
-    hints = [*(el.get("class") or [])]
+    hints = class_names(el)
     return any(_CALLOUT_HINT.search(h) for h in hints)
 
 

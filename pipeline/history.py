@@ -34,6 +34,8 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.schema import CreateIndex
 
 from . import __version__
 from .config import Config
@@ -166,7 +168,9 @@ class History:
             return None
         previous = article_from_dict(json.loads(row[0]))
         # A result that a missing service or a crash made incomplete is checked again.
-        if any(f.rule in _INCOMPLETE and f.outcome == "fail" for f in previous.findings):
+        if any(
+            (f.rule in _INCOMPLETE and f.outcome == "fail") or f.data.get("transient") for f in previous.findings
+        ):
             return None
         return previous
 
@@ -257,16 +261,30 @@ _OPEN: dict[str, History] = {}
 
 
 def _add_missing_columns(engine: Engine) -> None:
-    """A database from an earlier version gains the nullable columns added since (create_all does not)."""
+    """A database from an earlier version gains the nullable columns added since (create_all does not).
+
+    Several processes (Dask workers, parallel flow runs) may open an old database at once: each
+    step is its own transaction, and losing the race to another process is success, not an error.
+    """
     present = {c["name"] for c in inspect(engine).get_columns("article_runs")}
-    with engine.begin() as conn:
-        for column in article_runs.columns:
-            if column.name not in present and column.nullable:
-                kind = column.type.compile(engine.dialect)
-                conn.execute(text(f"ALTER TABLE article_runs ADD COLUMN {column.name} {kind}"))
-                for index in article_runs.indexes:
-                    if column.name in index.columns:
-                        index.create(conn, checkfirst=True)
+    for column in article_runs.columns:
+        if column.name in present or not column.nullable:
+            continue
+        kind = column.type.compile(engine.dialect)
+        _idempotent(engine, text(f"ALTER TABLE article_runs ADD COLUMN {column.name} {kind}"))
+        for index in article_runs.indexes:
+            if column.name in index.columns:
+                _idempotent(engine, CreateIndex(index))
+
+
+def _idempotent(engine: Engine, statement: Any) -> None:
+    try:
+        with engine.begin() as conn:
+            conn.execute(statement)
+    except DBAPIError as err:
+        message = str(err.orig).lower()
+        if "duplicate" not in message and "already exists" not in message:
+            raise
 _OPEN_LOCK = threading.Lock()
 
 

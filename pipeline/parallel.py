@@ -28,11 +28,14 @@ MIN_ARTICLES = 20
 _WORKER: CheckContext | None = None
 
 
-def process_count(config: Config, articles: int) -> int:
-    """How many worker processes this run uses; 0 means audit on threads in this process."""
+def process_count(config: Config, articles: int, *, automatic: bool = False) -> int:
+    """How many worker processes this run uses; 0 means audit on threads in this process.
+
+    `automatic`: the caller (the command line) allows one per CPU when `processes` is unset.
+    """
     wanted = config.runner.processes
-    if wanted == 0:  # automatic: one per CPU, for runs big enough to pay for starting them
-        wanted = (os.cpu_count() or 1) if articles >= MIN_ARTICLES else 1
+    if wanted is None:  # one per CPU, for runs big enough to pay for starting them
+        wanted = (os.cpu_count() or 1) if automatic and articles >= MIN_ARTICLES else 1
     if wanted <= 1 or config.accessibility.browser:  # browser mode shares one Chromium in-process
         return 0
     return min(wanted, max(1, articles))

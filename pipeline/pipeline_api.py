@@ -33,8 +33,12 @@ def gate_and_write(
     return gate, write_outputs(run, Path(config.out), config.formats, gate)
 
 
-def audit(sources: list[str], config: Config, *, show_progress: bool = False) -> AuditOutcome:
-    """Audit, gate and write. A bad waivers or baseline file fails (ConfigError) before any audit."""
+def audit(
+    sources: list[str], config: Config, *, show_progress: bool = False, automatic_processes: bool = False
+) -> AuditOutcome:
+    """Audit, gate and write. A bad waivers or baseline file fails (ConfigError) before any audit.
+
+    `automatic_processes`: see `run_audit` (the command line passes True)."""
     inputs = GateInputs.from_config(config)
     if show_progress:
         from rich.progress import Progress
@@ -48,9 +52,11 @@ def audit(sources: list[str], config: Config, *, show_progress: bool = False) ->
             def tick(res: ArticleResult) -> None:
                 bar.update(task, advance=1, description=f"Audited {Path(res.source).name[:40]}")
 
-            run = run_audit(sources, config, progress=tick, record_history=False)
+            run = run_audit(
+                sources, config, progress=tick, record_history=False, automatic_processes=automatic_processes
+            )
     else:
-        run = run_audit(sources, config, record_history=False)
+        run = run_audit(sources, config, record_history=False, automatic_processes=automatic_processes)
     gate, written = gate_and_write(run, config, inputs=inputs)
     record_history(run, config)
     return AuditOutcome(run, gate, written)

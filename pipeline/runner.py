@@ -8,7 +8,7 @@ import threading
 import traceback
 import uuid
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import CancelledError, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from datetime import UTC, datetime
 from typing import Any
@@ -107,11 +107,11 @@ def run_checks(doc: Document, ctx: CheckContext) -> tuple[list[Finding], dict[st
     return assemble(doc, ctx.config, check_outputs(doc, ctx, CHECKS.values()))
 
 
-def error_result(source: str, code: str, message: str) -> ArticleResult:
+def error_result(source: str, code: str, message: str, *, transient: bool = False) -> ArticleResult:
+    """`transient`: our own failure (an exception), not something in the page; never reused."""
     load_all()  # the first article of a run may fail before any check has loaded the rules
-    return ArticleResult(
-        id=source_id(source), source=source, status="error", findings=[finding(code, message)]
-    )
+    found = finding(code, message, data={"transient": True} if transient else None)
+    return ArticleResult(id=source_id(source), source=source, status="error", findings=[found])
 
 
 def audit_document(doc: Document, ctx: CheckContext) -> ArticleResult:
@@ -166,7 +166,11 @@ def audit_source(
     if pool is not None and local is not None:
         try:
             result = _audit_in_pool(pool, source, raw, ctx)
+        except CancelledError:
+            raise RunStopped() from None  # the run was interrupted: do not audit it here instead
         except BrokenProcessPool as err:  # a worker died: this article and the rest run here instead
+            if local.stopped:
+                raise RunStopped() from None
             local.broken(f"a worker process stopped ({err}); the remaining articles were audited in-process")
             result = _audit_here(source, raw, ctx)
         except Exception:  # the pool could not carry this article (its result would not pickle): here
@@ -183,7 +187,7 @@ def _audit_here(source: Source, raw: RawInput, ctx: CheckContext) -> ArticleResu
     except LoadError as err:
         return error_result(source.location, err.code, str(err))
     except Exception as err:  # an extractor bug on one page must not stop the run
-        return error_result(source.location, "EX001", f"{source.location} could not be read: {err}")
+        return error_result(source.location, "EX001", f"{source.location} could not be read: {err}", transient=True)
     return audit_document(doc, ctx)
 
 
@@ -192,8 +196,13 @@ def _audit_in_pool(pool: LocalChecks, source: Source, raw: RawInput, ctx: CheckC
     if isinstance(part, ArticleResult):
         return part
     doc, outputs = part
+    load_all()  # the service checks are looked up here, perhaps before anything else loaded them
     service = [c for c in CHECKS.values() if c.uses_service]
     return result_for(doc, ctx.config, lambda: assemble(doc, ctx.config, {**outputs, **check_outputs(doc, ctx, service)}))
+
+
+class RunStopped(Exception):
+    """The run was interrupted; threads still finishing an article stop instead of carrying on."""
 
 
 class LocalPool:
@@ -204,10 +213,13 @@ class LocalPool:
         self._pool: LocalChecks | None = None
         self._lock = threading.Lock()
         self._broken: str | None = None
+        self.stopped = False  # closed: never start another pool
         self.peak_rss_kib = 0
 
     def get(self) -> LocalChecks | None:
         with self._lock:
+            if self.stopped:
+                raise RunStopped()
             if self._pool is None and self._broken is None:
                 try:
                     self._pool = LocalChecks(self.config, self.processes)
@@ -227,6 +239,7 @@ class LocalPool:
 
     def close(self, *, cancel: bool = False) -> None:
         with self._lock:
+            self.stopped = True
             if self._pool is not None:
                 self.peak_rss_kib = max(self.peak_rss_kib, self._pool.close(cancel=cancel))
                 self._pool = None
@@ -263,14 +276,21 @@ def run_audit(
     progress: Callable[[ArticleResult], None] | None = None,
     ctx: CheckContext | None = None,
     record_history: bool = True,
+    automatic_processes: bool = False,
 ) -> RunResult:
-    """Audit every source. With record_history=False the caller records the run after gating it."""
+    """Audit every source. With record_history=False the caller records the run after gating it.
+
+    `automatic_processes`: use one worker process per CPU when `[runner] processes` is unset (the
+    command line does; a library caller's script must then guard its code with `__main__`).
+    """
     started = now()
+    load_all()
     items = expand(sources, config)
 
     history = open_history(config)
     reuse = history.reuser(config) if history and config.history.incremental else None
-    processes = process_count(config, len(items)) if ctx is None else 0  # a caller's context stays in-process
+    # A caller's own context (and its services) stays in this process.
+    processes = process_count(config, len(items), automatic=automatic_processes) if ctx is None else 0
     local = LocalPool(config, processes) if processes else None
 
     def one(src: Source) -> ArticleResult:

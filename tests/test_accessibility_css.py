@@ -68,7 +68,9 @@ COMPOUND = st.one_of(
     st.sampled_from(NAMES).map(lambda n: "." + n),
     st.sampled_from(NAMES).map(lambda n: "#" + n),
     st.tuples(st.sampled_from(TAGS), st.sampled_from(NAMES)).map(lambda t: f"{t[0]}.{t[1]}"),
-    st.sampled_from(["*", "[hidden]", '[title="x .a"]', ":not(.a)", ":is(.a, #b)", "p:first-child", "[lang|=en]"]),
+    st.sampled_from(
+        ["*", "[hidden]", '[title="x .a"]', ":not(.a)", ":is(.a, #b)", "p:first-child", "[lang|=en]", ":scope"]
+    ),
 )
 SELECTOR = st.lists(st.tuples(COMPOUND, st.sampled_from([" ", " > ", " + ", " ~ "])), min_size=1, max_size=3).map(
     lambda parts: "".join(c + sep for c, sep in parts[:-1]) + parts[-1][0]
@@ -79,7 +81,7 @@ DECL = st.sampled_from(["display: none", "visibility: hidden", "display: block !
 @st.composite
 def element(draw: st.DrawFn, depth: int = 0) -> str:
     tag = draw(st.sampled_from(TAGS))
-    cls = " ".join(draw(st.lists(st.sampled_from(NAMES), max_size=2)))
+    cls = draw(st.sampled_from([" ", "\t", "\u00a0"])).join(draw(st.lists(st.sampled_from(NAMES), max_size=2)))
     ident = draw(st.sampled_from(["", *NAMES]))
     attrs = (f' class="{cls}"' if cls else "") + (f' id="{ident}"' if ident else "")
     kids = draw(st.lists(element(depth + 1), max_size=3)) if depth < 3 else []
@@ -93,3 +95,15 @@ def test_index_finds_what_matching_everything_finds(body: list[str], rules: list
     soup = BeautifulSoup(f"<html><head><style>{css}</style></head><body>{''.join(body)}</body></html>", "lxml",
                          multi_valued_attributes=None)
     assert StyleSheet.from_page(soup).by_element == _reference(soup)
+
+
+def test_scope_is_the_document_root_not_each_element() -> None:
+    soup = BeautifulSoup(
+        "<html><head><style>:scope { display: none } :scope > body { visibility: hidden }</style></head>"
+        "<body><p>x</p></body></html>",
+        "lxml",
+        multi_valued_attributes=None,
+    )
+    sheet = StyleSheet.from_page(soup)
+    assert [sheet.value(soup.find(t), "display") for t in ("html", "body", "p")] == ["none", None, None]  # type: ignore[arg-type]
+    assert sheet.value(soup.body, "visibility") == "hidden"  # type: ignore[arg-type]

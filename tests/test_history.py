@@ -162,3 +162,32 @@ def test_an_error_found_in_unchanged_bytes_is_reused_and_an_unreadable_source_is
     assert {a.source: [f.rule for f in a.findings] for a in second.articles if a.status == "error"} == {
         s: [f.rule for f in a.findings] for s, a in errors.items()
     }
+
+
+def test_our_own_failure_is_not_reused(site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import pipeline.runner as runner
+
+    def out_of_memory(source: Source, raw: RawInput, cfg: Config) -> ExtractedDocument:
+        raise MemoryError("no room")
+
+    config = from_mapping({"out": str(tmp_path / "out"), "grammar": {"enabled": False}})
+    monkeypatch.setattr(runner, "extract_input", out_of_memory)
+    first = run_audit([str(site)], config)
+    assert {f.rule for a in first.articles for f in a.findings} == {"EX001"}
+    monkeypatch.undo()
+    again = run_audit([str(site)], config)
+    assert again.stats["reused"] == 0 and all(a.status == "audited" for a in again.articles)
+
+
+def test_adding_a_column_another_process_has_just_added_is_not_an_error(tmp_path: Path) -> None:
+    import sqlalchemy as sa
+
+    import pipeline.history as hist
+
+    history = History.open(f"sqlite:///{tmp_path / 'h.sqlite'}")
+    column = hist.article_runs.c.input_hash
+    hist._idempotent(history.engine, sa.text(f"ALTER TABLE article_runs ADD COLUMN input_hash {column.type}"))
+    index = next(i for i in hist.article_runs.indexes if "input_hash" in i.columns)
+    hist._idempotent(history.engine, sa.schema.CreateIndex(index))
+    with pytest.raises(sa.exc.DBAPIError):
+        hist._idempotent(history.engine, sa.text("ALTER TABLE no_such_table ADD COLUMN x INTEGER"))

@@ -3,7 +3,13 @@ articles' errors, keep grammar in the coordinating process, and survive a worker
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
+import socket
+import subprocess
+import sys
+import time
 from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -11,12 +17,14 @@ from typing import Any
 
 import pytest
 
-from pipeline.config import from_mapping
+from pipeline.config import Config, from_mapping
 from pipeline.languagetool import LanguageToolServer
+from pipeline.load import RawInput
 from pipeline.model import RunResult
 from pipeline.output.json_report import article_dict
 from pipeline.parallel import MIN_ARTICLES, process_count
 from pipeline.runner import run_audit
+from pipeline.sources import Source
 
 from .conftest import SAMPLES
 
@@ -55,6 +63,85 @@ def test_processes_give_the_in_process_results_with_grammar_on(
     assert spread.stats["languagetool"]["requests"] > 0
 
 
+_FRESH = """
+import json, sys
+from pipeline.config import Config, from_mapping
+from pipeline.runner import run_audit
+from pipeline.sources import Source
+
+if __name__ == "__main__":
+    config = from_mapping({"grammar": {"url": sys.argv[2]}, "history": {"enabled": False},
+                           "out": sys.argv[3], "runner": {"processes": 2}})
+    run = run_audit([sys.argv[1]], config)
+    print(json.dumps({a.source: [f.rule for f in a.findings] for a in run.articles if a.status == "audited"}))
+"""
+
+
+def test_the_grammar_check_runs_on_every_article_that_comes_back_from_a_worker(site: Path, tmp_path: Path) -> None:
+    """In a fresh interpreter nothing has loaded the rules when the workers' first results arrive.
+    With LanguageTool unreachable, every article must say so (GR900): the check ran on each."""
+    script = tmp_path / "fresh.py"
+    script.write_text(_FRESH, encoding="utf-8")
+    root = Path(__file__).resolve().parents[1]
+    with socket.socket() as s:  # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        closed = f"http://127.0.0.1:{s.getsockname()[1]}"
+    for _ in range(2):  # the race this guards against showed on most runs; two make a pass meaningful
+        done = subprocess.run(
+            [sys.executable, str(script), str(site), closed, str(tmp_path / "out")],
+            capture_output=True, text=True, timeout=600, check=True, cwd=root,
+            env={**os.environ, "PYTHONPATH": str(root)},
+        )
+        rules = json.loads(done.stdout.strip().splitlines()[-1])
+        assert len(rules) == len(list(SAMPLES.joinpath("articles").glob("*.html")))
+        assert all("GR900" in found for found in rules.values()), rules
+
+
+def test_an_interrupted_run_stops_its_workers_and_starts_no_others(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pipeline.parallel as parallel
+
+    made: list[parallel.LocalChecks] = []
+    real_init = parallel.LocalChecks.__init__
+
+    def counting(self: parallel.LocalChecks, *args: Any) -> None:
+        real_init(self, *args)
+        made.append(self)
+
+    monkeypatch.setattr(parallel.LocalChecks, "__init__", counting)
+    workers: list[Any] = []
+    real_close = parallel.LocalChecks.close
+
+    def noting(self: parallel.LocalChecks, *, cancel: bool = False) -> int:
+        workers.extend((getattr(self.pool, "_processes", None) or {}).values())
+        return real_close(self, cancel=cancel)
+
+    monkeypatch.setattr(parallel.LocalChecks, "close", noting)
+
+    import pipeline.runner as runner
+
+    real_read = runner.read_input
+
+    def slow_read(source: Source, config: Config) -> RawInput:  # still reading when Ctrl-C comes
+        if "piles" in source.location:
+            time.sleep(1.5)
+        return real_read(source, config)
+
+    monkeypatch.setattr(runner, "read_input", slow_read)
+
+    def interrupt(_: object) -> None:
+        raise KeyboardInterrupt
+
+    common = {"grammar": {"enabled": False}, "history": {"enabled": False}, "out": str(tmp_path / "out")}
+    with pytest.raises(KeyboardInterrupt):
+        run_audit([str(site)], from_mapping({**common, "runner": {"processes": 2}}), progress=interrupt)
+    assert len(made) == 1 and workers
+    for proc in workers:
+        proc.join(timeout=10)
+    assert not any(proc.is_alive() for proc in workers)
+
+
 def test_a_dead_worker_does_not_lose_any_article(site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import pipeline.parallel as parallel
 
@@ -91,7 +178,9 @@ def test_workers_that_cannot_start_leave_the_run_in_process(
 
 def test_process_count() -> None:
     auto = from_mapping({})
-    assert process_count(auto, MIN_ARTICLES - 1) == 0  # a small run is not worth starting processes
+    assert process_count(auto, 500) == 0  # a library call stays in-process unless asked
+    assert process_count(auto, 500, automatic=True) >= (2 if (os.cpu_count() or 1) > 1 else 0)
+    assert process_count(auto, MIN_ARTICLES - 1, automatic=True) == 0  # too small to pay for processes
     assert process_count(from_mapping({"runner": {"processes": 3}}), 2) == 2
     assert process_count(from_mapping({"runner": {"processes": 1}}), 500) == 0
     assert process_count(from_mapping({"runner": {"processes": 2}, "accessibility": {"browser": True}}), 500) == 0

@@ -10,6 +10,8 @@ import re
 
 from bs4 import BeautifulSoup, Tag
 
+from ..markup import class_names
+
 _COMMENT = re.compile(r"/\*.*?\*/", re.S)
 
 
@@ -173,6 +175,13 @@ class StyleSheet:
                 self._elements if self._elements is not None else list(self._soup.find_all(True))
             )
         index = self._index
+        if ":scope" in selector.lower():  # relative to the document, not to each candidate element
+            try:
+                matched = [el for el in self._soup.select(selector) if isinstance(el, Tag)]
+            except Exception:
+                return
+            self._set(table, matched, decls)
+            return
         keys = _compound_keys(selector)
         if keys is not None and any(k is not None and k not in index.by for k in keys):
             return  # some compound names a class, id or tag that no element has
@@ -189,6 +198,10 @@ class StyleSheet:
             except Exception:  # soupsieve rejects selectors it does not support; they are skipped
                 return
             matched = [el for el in candidates if compiled.match(el)]
+        self._set(table, matched, decls)
+
+    @staticmethod
+    def _set(table: dict[int, dict[str, str]], matched: list[Tag], decls: dict[str, str]) -> None:
         for el in matched:
             current = table.setdefault(id(el), {})
             for prop, value in decls.items():
@@ -218,11 +231,7 @@ def _has(el: Tag, tag: str | None, classes: set[str], ident: str | None) -> bool
         return False
     if ident is not None and el.attrs.get("id") != ident:
         return False
-    if classes:
-        value = el.attrs.get("class")
-        have = set(value.split() if isinstance(value, str) else value or [])
-        return classes <= have
-    return True
+    return not classes or classes <= set(class_names(el))
 
 
 class _ElementIndex:
@@ -234,8 +243,7 @@ class _ElementIndex:
             ident = el.attrs.get("id")
             if isinstance(ident, str):
                 self.by.setdefault(("id", ident.lower()), []).append(el)
-            classes = el.attrs.get("class")
-            for name in set(classes.split() if isinstance(classes, str) else classes or []):
+            for name in set(class_names(el)):
                 self.by.setdefault(("class", name.lower()), []).append(el)
 
     def candidates(self, key: tuple[str, str] | None) -> list[Tag]:

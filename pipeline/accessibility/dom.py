@@ -114,7 +114,7 @@ class Page:
 
     def __init__(self, html: str, soup: BeautifulSoup | None = None) -> None:
         """`soup`: the same html already parsed with lxml (extraction's parse), reused read-only."""
-        self.soup = soup if soup is not None else BeautifulSoup(html, "lxml")
+        self.soup = soup if soup is not None else BeautifulSoup(html, "lxml", multi_valued_attributes=None)
         # An SVG or MathML document is not an HTML page: page-level rules do not apply to it.
         first = _FIRST_TAG.match(html[_PROLOG.match(html[:100_000]).end() if html else 0 :][:200])  # type: ignore[union-attr]
         self.is_html_document = not (first and first.group(1).lower() in ("svg", "math"))
