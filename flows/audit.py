@@ -12,6 +12,7 @@ import contextlib
 import os
 import sys
 import threading
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -26,13 +27,16 @@ from pipeline.gate import GateInputs
 from pipeline.grammar_service import GrammarService
 from pipeline.languagetool import LanguageToolServer, LanguageToolUnavailable, languagetool_url
 from pipeline.model import ArticleResult, RunResult
+from pipeline.parallel import process_count
 from pipeline.pipeline_api import gate_and_write, record_history
-from pipeline.runner import audit_source, new_run, now, open_history
+from pipeline.runner import LocalPool, audit_source, new_run, now, open_history
 from pipeline.sources import Source, expand
 from pipeline.vocabulary import paths_from_config
 
 _CONTEXTS: dict[str, CheckContext] = {}
 _CONTEXTS_LOCK = threading.Lock()
+# A flow run's worker processes, found by key: tasks take plain parameters, never the pool itself.
+_POOLS: dict[str, LocalPool] = {}
 
 
 def _context(config: Config) -> CheckContext:
@@ -67,7 +71,9 @@ def _close_browsers() -> None:
 
 
 @task(name="audit-article", task_run_name="audit {source.location}", retries=0)
-def audit_article(source: Source, settings: dict[str, Any], grammar_unavailable: str | None = None) -> ArticleResult:
+def audit_article(
+    source: Source, settings: dict[str, Any], grammar_unavailable: str | None = None, pool: str | None = None
+) -> ArticleResult:
     get_run_logger().info("Checking %s", source.location)
     config = from_mapping(settings)
     ctx = _context(config)
@@ -75,7 +81,7 @@ def audit_article(source: Source, settings: dict[str, Any], grammar_unavailable:
         ctx.grammar_unavailable = grammar_unavailable
     history = open_history(config)
     reuse = history.reuser(config) if history and config.history.incremental else None
-    result = audit_source(source, ctx, reuse)
+    result = audit_source(source, ctx, reuse, _POOLS.get(pool) if pool else None)
     if result.reused:
         get_run_logger().info("Unchanged since the last run, reused: %s", source.location)
     return result
@@ -152,13 +158,25 @@ def audit_flow(
     logger.info("Auditing %d articles", len(items))
     started = now()
     settings = config.effective()
-    with _grammar(config) as (url, unavailable):
-        if url:
-            settings["grammar"]["url"] = url
-        futures = [audit_article.submit(src, settings, unavailable) for src in items]
-        articles = [f.result() for f in futures]
+    # On the thread runner, extraction and the service-free checks use this machine's other cores
+    # (as the command line does); Dask workers are processes already.
+    threads = config.runner.task_runner == "threads"
+    processes = process_count(config, len(items), automatic=True) if threads else 0
+    key = uuid.uuid4().hex if processes else None
+    if key:
+        _POOLS[key] = LocalPool(config, processes)
+    try:
+        with _grammar(config) as (url, unavailable):
+            if url:
+                settings["grammar"]["url"] = url
+            futures = [audit_article.submit(src, settings, unavailable, key) for src in items]
+            articles = [f.result() for f in futures]
+    finally:
+        local = _POOLS.pop(key, None) if key else None
+        if local:
+            local.close()
     _close_browsers()
-    run = new_run(config, started, articles, {})
+    run = new_run(config, started, articles, {"worker_processes": local.stats()} if local else {})
     history = open_history(config)
     if history:
         history.attach_trends(run)

@@ -1,4 +1,5 @@
-"""The same flow on Prefect's Dask task runner (a local cluster) gives the same findings."""
+"""The same flow on Prefect's Dask task runner (a local cluster), or with worker processes under its
+thread runner, gives the same findings."""
 
 from __future__ import annotations
 
@@ -39,3 +40,19 @@ def test_dask_runner_matches_thread_runner(tmp_path: Path, lt_server: LanguageTo
     threads_findings = _findings(tmp_path / "threads" / "report.json")
     assert threads_findings == _findings(tmp_path / "dask" / "report.json")
     assert sum(len(v) for v in threads_findings.values()) > 0
+
+
+def test_flow_on_threads_with_worker_processes_matches_the_in_process_flow(
+    tmp_path: Path, lt_server: LanguageToolServer
+) -> None:
+    from flows.audit import run
+
+    site = tmp_path / "site"
+    shutil.copytree(SAMPLES / "articles", site)
+    common = {"grammar": {"url": lt_server.url}, "history": {"enabled": False}}
+    here = run([str(site)], overrides={**common, "out": str(tmp_path / "here"), "runner": {"processes": 1}})
+    spread = run([str(site)], overrides={**common, "out": str(tmp_path / "spread"), "runner": {"processes": 2}})
+    assert "worker_processes" not in here["stats"]
+    assert spread["stats"]["worker_processes"]["processes"] == 2
+    assert _findings(tmp_path / "spread" / "report.json") == _findings(tmp_path / "here" / "report.json")
+    assert any(r.startswith("GR") for found in _findings(tmp_path / "spread" / "report.json").values() for r, *_ in found)
