@@ -36,13 +36,6 @@ from pipeline.sources import expand  # noqa: E402
 CORPUS = ROOT.parent / "shared" / "corpora" / "extraction-benchmark" / "html"
 
 
-def rss_peak_kb(pid: int) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1])
-    return 0
-
-
 def prepare(folder: Path, limit: int | None) -> int:
     pages = sorted(CORPUS.glob("*.html.gz"))[:limit]
     for p in pages:
@@ -107,7 +100,7 @@ def main() -> int:
                     continue
             texts = [t for t in texts if t.strip()]
             raw = raw_languagetool(server.url, texts, cfg.language, cfg.grammar.parallel)
-            lt_peak = rss_peak_kb(server.pid or 0)
+            lt_peak = server.memory().get("peak_rss", 0) // 1024
             ours = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         finally:
             server.stop()

@@ -33,6 +33,7 @@ from concurrent.futures import Future
 from pathlib import Path
 from typing import Any, Literal
 
+from .procmem import memory_of
 from .vocabulary import (
     MedicalVocabulary,
     VocabularyError,
@@ -306,18 +307,9 @@ class LanguageToolServer:
 
     def memory(self) -> dict[str, int]:
         """Resident memory of the Java process in bytes: now (rss) and its peak (peak_rss)."""
-        out: dict[str, int] = {}
         if not self.alive() or self.pid is None:
-            return out
-        try:
-            status = Path(f"/proc/{self.pid}/status").read_text()
-        except OSError:
-            return out
-        for line in status.splitlines():
-            key, _, value = line.partition(":")
-            if key in ("VmRSS", "VmHWM"):
-                out["rss" if key == "VmRSS" else "peak_rss"] = int(value.split()[0]) * 1024
-        return out
+            return {}
+        return memory_of(self.pid)
 
     def log_tail(self, lines: int = 15) -> str:
         try:

@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import re
 from concurrent.futures import Future, ProcessPoolExecutor
-from pathlib import Path
 
 from .config import Config
 from .context import CheckContext
-from .load import LoadError, RawInput, extract_input
+from .load import RawInput
 from .model import ArticleResult, Document
+from .procmem import memory_of
 from .registry import CHECKS, CheckOutput, load_all
 from .sources import Source
 
@@ -53,19 +52,11 @@ class LocalChecks:
         return self.pool.submit(_local_part, source, raw)
 
     def close(self, *, cancel: bool = False) -> int:
-        """Stop the workers; returns the largest worker's peak memory in KiB (0 if unknown)."""
-        peak = max((_peak_rss_kib(pid) for pid in getattr(self.pool, "_processes", None) or {}), default=0)
+        """Stop the workers; returns the largest worker's peak memory in bytes (0 if unknown)."""
+        pids = getattr(self.pool, "_processes", None) or {}
+        peak = max((memory_of(pid).get("peak_rss", 0) for pid in pids), default=0)
         self.pool.shutdown(wait=not cancel, cancel_futures=cancel)
         return peak
-
-
-def _peak_rss_kib(pid: int) -> int:
-    try:
-        status = Path(f"/proc/{pid}/status").read_text(encoding="ascii")
-    except OSError:  # not Linux, or the worker has gone
-        return 0
-    found = re.search(r"^VmHWM:\s+(\d+)", status, re.M)
-    return int(found.group(1)) if found else 0
 
 
 def _start(config: Config) -> None:
@@ -76,16 +67,13 @@ def _start(config: Config) -> None:
 
 def _local_part(source: Source, raw: RawInput) -> tuple[Document, dict[str, CheckOutput]] | ArticleResult:
     """In a worker: the Document and every service-free check's output, or the article's error result."""
-    from .runner import check_outputs, error_result
+    from .runner import check_outputs, extract_or_error
 
     ctx = _WORKER
     assert ctx is not None, "worker started without its context"
-    try:
-        doc = extract_input(source, raw, ctx.config)
-    except LoadError as err:
-        return error_result(source.location, err.code, str(err))
-    except Exception as err:  # an extractor bug on one page must not stop the run
-        return error_result(source.location, "EX001", f"{source.location} could not be read: {err}")
+    doc = extract_or_error(source, raw, ctx.config)
+    if isinstance(doc, ArticleResult):
+        return doc
     local = [c for c in CHECKS.values() if not c.uses_service]
     outputs = check_outputs(doc, ctx, local) if doc.text.strip() else {}
     doc.parsed = None  # the element tree stays here; the coordinator needs the text and blocks

@@ -16,6 +16,7 @@ from typing import Any
 from . import __version__
 from .config import Config
 from .context import CheckContext
+from .extract import ExtractedDocument
 from .grammar_service import GrammarService
 from .history import History, default_url, fingerprint
 from .languagetool import LanguageToolUnavailable, languagetool_url
@@ -181,14 +182,19 @@ def audit_source(
     return result
 
 
-def _audit_here(source: Source, raw: RawInput, ctx: CheckContext) -> ArticleResult:
+def extract_or_error(source: Source, raw: RawInput, config: Config) -> ExtractedDocument | ArticleResult:
+    """The Document in the bytes, or the article's error result (here or in a worker process)."""
     try:
-        doc = extract_input(source, raw, ctx.config)
+        return extract_input(source, raw, config)
     except LoadError as err:
         return error_result(source.location, err.code, str(err))
     except Exception as err:  # an extractor bug on one page must not stop the run
         return error_result(source.location, "EX001", f"{source.location} could not be read: {err}", transient=True)
-    return audit_document(doc, ctx)
+
+
+def _audit_here(source: Source, raw: RawInput, ctx: CheckContext) -> ArticleResult:
+    doc = extract_or_error(source, raw, ctx.config)
+    return doc if isinstance(doc, ArticleResult) else audit_document(doc, ctx)
 
 
 def _audit_in_pool(pool: LocalChecks, source: Source, raw: RawInput, ctx: CheckContext) -> ArticleResult:
@@ -214,7 +220,7 @@ class LocalPool:
         self._lock = threading.Lock()
         self._broken: str | None = None
         self.stopped = False  # closed: never start another pool
-        self.peak_rss_kib = 0
+        self.peak_rss = 0  # bytes, the largest worker's
 
     def get(self) -> LocalChecks | None:
         with self._lock:
@@ -233,15 +239,15 @@ class LocalPool:
 
     def stats(self) -> dict[str, Any]:
         out: dict[str, Any] = {"processes": self.processes}
-        if self.peak_rss_kib:
-            out["peak_rss_mib"] = round(self.peak_rss_kib / 1024)
+        if self.peak_rss:
+            out["peak_rss_mib"] = round(self.peak_rss / 2**20)
         return {**out, **({"event": self._broken} if self._broken else {})}
 
     def close(self, *, cancel: bool = False) -> None:
         with self._lock:
             self.stopped = True
             if self._pool is not None:
-                self.peak_rss_kib = max(self.peak_rss_kib, self._pool.close(cancel=cancel))
+                self.peak_rss = max(self.peak_rss, self._pool.close(cancel=cancel))
                 self._pool = None
 
 

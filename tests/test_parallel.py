@@ -184,3 +184,12 @@ def test_process_count() -> None:
     assert process_count(from_mapping({"runner": {"processes": 3}}), 2) == 2
     assert process_count(from_mapping({"runner": {"processes": 1}}), 500) == 0
     assert process_count(from_mapping({"runner": {"processes": 2}, "accessibility": {"browser": True}}), 500) == 0
+
+
+def test_memory_of_a_live_process_and_of_one_that_is_gone() -> None:
+    from pipeline.procmem import memory_of
+
+    mine = memory_of(os.getpid())
+    assert 0 < mine["rss"] <= mine["peak_rss"]
+    finished = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    assert memory_of(int(finished.stdout)) == {}

@@ -170,11 +170,6 @@ class StyleSheet:
     def _apply(self, table: dict[int, dict[str, str]], selector: str, decls: dict[str, str]) -> None:
         if not selector or "::" in selector or ":hover" in selector or ":focus" in selector:
             return
-        if self._index is None:
-            self._index = _ElementIndex(
-                self._elements if self._elements is not None else list(self._soup.find_all(True))
-            )
-        index = self._index
         if ":scope" in selector.lower():  # relative to the document, not to each candidate element
             try:
                 matched = [el for el in self._soup.select(selector) if isinstance(el, Tag)]
@@ -182,6 +177,11 @@ class StyleSheet:
                 return
             self._set(table, matched, decls)
             return
+        if self._index is None:
+            self._index = _ElementIndex(
+                self._elements if self._elements is not None else list(self._soup.find_all(True))
+            )
+        index = self._index
         keys = _compound_keys(selector)
         if keys is not None and any(k is not None and k not in index.by for k in keys):
             return  # some compound names a class, id or tag that no element has
