@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import jsonschema
 import yaml
 
+from .datacache import remembered
 from .vocabulary import GlossaryEntry, vocabulary_for
 from .yaml_data import load_yaml
 
@@ -92,7 +93,7 @@ def tokens(text: str) -> list[Token]:
 
 
 def is_acronym(word: str) -> bool:
-    """"ICU", "NaTHNaC", "PhD", "qSOFA"; not names with inner capitals ("McMaster", "YouTube")."""
+    """ "ICU", "NaTHNaC", "PhD", "qSOFA"; not names with inner capitals ("McMaster", "YouTube")."""
     if not _ACRONYM.match(word):
         return False
     letters = [ch for ch in word if ch.isalpha()]
@@ -116,6 +117,11 @@ def schema_errors(data: Any, schema_path: Path = GLOSSARY_SCHEMA) -> list[str]:
 
 @functools.lru_cache(maxsize=8)
 def _checked(path: str, mtime: float, schema: str, schema_mtime: float) -> tuple[str, ...]:
+    inputs = (Path(path), Path(schema), Path(__file__), Path(jsonschema.__file__))
+    return remembered("glossary-check", inputs, lambda: _schema_problems(path, schema))
+
+
+def _schema_problems(path: str, schema: str) -> tuple[str, ...]:
     try:
         data = load_yaml(Path(path).read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as err:
@@ -162,10 +168,23 @@ def concepts_from(entries: Iterable[GlossaryEntry]) -> list[Concept]:
         expansion = e.expansion or (long_key if e.kind != "abbreviation" else None)
         short_key = e.term if e.term in short else (short[0] if short else e.term)
         out.append(
-            Concept(short_key, "abbreviation", short or (e.term,), e.explanation, expansion, e.familiar, e.source, long_key)
+            Concept(
+                short_key,
+                "abbreviation",
+                short or (e.term,),
+                e.explanation,
+                expansion,
+                e.familiar,
+                e.source,
+                long_key,
+            )
         )
         if long_key:
-            out.append(Concept(long_key, "term", tuple(long_forms), e.explanation, None, e.familiar, e.source, short_key))
+            out.append(
+                Concept(
+                    long_key, "term", tuple(long_forms), e.explanation, None, e.familiar, e.source, short_key
+                )
+            )
     return out
 
 

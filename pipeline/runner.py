@@ -73,14 +73,18 @@ def check_outputs(doc: Document, ctx: CheckContext, checks: Iterable[Check]) -> 
             result = chk.fn(doc, ctx)
         except Exception as err:  # a check's bug becomes a finding, never a lost run
             tb = traceback.format_exception_only(type(err), err)[-1].strip()
-            crash = finding("EX003", f"The check '{chk.name}' failed on this article: {tb}", data={"check": chk.name})
+            crash = finding(
+                "EX003", f"The check '{chk.name}' failed on this article: {tb}", data={"check": chk.name}
+            )
             outputs[chk.name] = CheckOutput([crash])
             continue
         outputs[chk.name] = result if isinstance(result, CheckOutput) else CheckOutput(list(result))
     return outputs
 
 
-def assemble(doc: Document, config: Config, outputs: dict[str, CheckOutput]) -> tuple[list[Finding], dict[str, Any]]:
+def assemble(
+    doc: Document, config: Config, outputs: dict[str, CheckOutput]
+) -> tuple[list[Finding], dict[str, Any]]:
     """The article's findings (enabled rules only, at their levels, in text order) and metrics."""
     rules = _rule_levels(config, doc.source)
     findings: list[Finding] = []
@@ -90,7 +94,9 @@ def assemble(doc: Document, config: Config, outputs: dict[str, CheckOutput]) -> 
             continue
         out = outputs[name]
         for key, value in out.metrics.items():
-            metrics.setdefault(key, {}).update(value) if isinstance(value, dict) else metrics.update({key: value})
+            metrics.setdefault(key, {}).update(value) if isinstance(value, dict) else metrics.update(
+                {key: value}
+            )
         for f in out.findings:
             if f.rule in rules:
                 level, explicit = rules[f.rule]
@@ -189,7 +195,9 @@ def extract_or_error(source: Source, raw: RawInput, config: Config) -> Extracted
     except LoadError as err:
         return error_result(source.location, err.code, str(err))
     except Exception as err:  # an extractor bug on one page must not stop the run
-        return error_result(source.location, "EX001", f"{source.location} could not be read: {err}", transient=True)
+        return error_result(
+            source.location, "EX001", f"{source.location} could not be read: {err}", transient=True
+        )
 
 
 def _audit_here(source: Source, raw: RawInput, ctx: CheckContext) -> ArticleResult:
@@ -204,7 +212,9 @@ def _audit_in_pool(pool: LocalChecks, source: Source, raw: RawInput, ctx: CheckC
     doc, outputs = part
     load_all()  # the service checks are looked up here, perhaps before anything else loaded them
     service = [c for c in CHECKS.values() if c.uses_service]
-    return result_for(doc, ctx.config, lambda: assemble(doc, ctx.config, {**outputs, **check_outputs(doc, ctx, service)}))
+    return result_for(
+        doc, ctx.config, lambda: assemble(doc, ctx.config, {**outputs, **check_outputs(doc, ctx, service)})
+    )
 
 
 class RunStopped(Exception):
@@ -230,8 +240,19 @@ class LocalPool:
                 try:
                     self._pool = LocalChecks(self.config, self.processes)
                 except Exception as err:  # no forkserver on this platform, no processes allowed, ...
-                    self._broken = f"worker processes could not start ({err}); the articles were audited in-process"
+                    self._broken = (
+                        f"worker processes could not start ({err}); the articles were audited in-process"
+                    )
             return None if self._broken else self._pool
+
+    def start(self) -> None:
+        """Start the workers now, while this process gets ready: for runs that will need them."""
+        pool = self.get()
+        if pool is not None:
+            try:
+                pool.start()
+            except Exception as err:  # noqa: BLE001 (the first article finds the same failure and falls back)
+                self.broken(f"worker processes could not start ({err}); the articles were audited in-process")
 
     def broken(self, why: str) -> None:
         with self._lock:
@@ -260,7 +281,9 @@ def check_context(config: Config) -> Iterator[CheckContext]:
         return
     try:
         with languagetool_url(
-            config.grammar.url, start_timeout=config.grammar.start_timeout, vocabulary=paths_from_config(config)
+            config.grammar.url,
+            start_timeout=config.grammar.start_timeout,
+            vocabulary=paths_from_config(config),
         ) as (url, server):
             ctx.grammar = GrammarService.from_config(url, config, server=server)
             yield ctx
@@ -290,7 +313,6 @@ def run_audit(
     command line does; a library caller's script must then guard its code with `__main__`).
     """
     started = now()
-    load_all()
     items = expand(sources, config)
 
     history = open_history(config)
@@ -298,6 +320,9 @@ def run_audit(
     # A caller's own context (and its services) stays in this process.
     processes = process_count(config, len(items), automatic=automatic_processes) if ctx is None else 0
     local = LocalPool(config, processes) if processes else None
+    if local and reuse is None:  # nothing can be reused: the workers will be needed, start them now
+        local.start()
+    load_all()
 
     def one(src: Source) -> ArticleResult:
         assert active is not None
@@ -356,7 +381,11 @@ def add_cross_article_findings(articles: list[ArticleResult], config: Config) ->
 def new_run(config: Config, started: str, articles: list[ArticleResult], stats: dict[str, Any]) -> RunResult:
     """A RunResult from the articles, with the run-wide findings added."""
     add_cross_article_findings(articles, config)
-    stats = {**stats, "reused": sum(a.reused for a in articles), "checked": sum(not a.reused for a in articles)}
+    stats = {
+        **stats,
+        "reused": sum(a.reused for a in articles),
+        "checked": sum(not a.reused for a in articles),
+    }
     return RunResult(
         id=uuid.uuid4().hex[:12],
         started_at=started,

