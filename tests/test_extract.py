@@ -331,3 +331,40 @@ def test_plain_text_paragraphs_and_bullets() -> None:
 def test_sample_pages_exist_for_the_extractor() -> None:
     samples = Path(__file__).resolve().parents[1] / "samples" / "articles"
     assert any(samples.glob("*.html"))
+
+
+SIGNUP = """<html><body><article><h1>Hay fever</h1>
+  <p>Hay fever is an allergy to pollen, usually when it comes into contact with your eyes and nose.</p>
+  <div class="app-box"><div class="logo">Pollen App</div>
+    <div class="pane"><form action="#"><p>Send yourself a link to the app.</p>
+      <input type="text" id="email" value="Your email address"><input type="submit" value="Send"></form></div>
+    <div class="pane"><p>Please wait...</p></div>
+    <div class="pane"><p>This feature is temporarily unavailable. Please try again later.</p></div>
+    <div class="pane"><h3>Thanks!</h3><p>Now check your email to download the app.</p></div>
+  </div>
+  <p>You can often treat hay fever yourself with advice from a pharmacist about antihistamines.</p>
+  </article></body></html>"""
+
+
+@pytest.mark.parametrize("use_trafilatura", [True, False])
+def test_a_sign_up_box_and_its_status_messages_are_not_article(use_trafilatura: bool) -> None:
+    doc = extract(RawPage(source="x", html=SIGNUP), ExtractionConfig(use_trafilatura=use_trafilatura))
+    for phrase in ("Please wait", "temporarily unavailable", "Thanks!", "check your email", "Pollen App"):
+        assert phrase not in doc.text, phrase
+    assert any("Please wait" in s and "Thanks!" in s for s in doc.stripped)  # one box, one entry
+    assert "pharmacist" in doc.text and "allergy to pollen" in doc.text
+
+
+def test_a_page_wide_form_or_a_search_box_is_not_a_sign_up_box() -> None:
+    search = SIGNUP.replace('id="email" value="Your email address"', 'id="mobile-search" placeholder="Search"')
+    doc = extract(RawPage(source="x", html=search), ExtractionConfig(use_trafilatura=False))
+    assert "Please wait" in doc.text  # nothing asks for an address: the rule does not apply
+    paragraphs = "".join(
+        f"<p>Paragraph {i} of the article explains what hay fever is and how a pharmacist can help.</p>"
+        for i in range(8)
+    )
+    wide = (
+        f"<html><body><form><input type='text' name='newsletter-email'><article><h1>Hay fever</h1>"
+        f"{paragraphs}</article></form></body></html>"
+    )
+    assert "Paragraph 7 of the article" in extract(RawPage(source="x", html=wide)).text
