@@ -99,7 +99,11 @@ def test_cached_vocabulary_and_rules_equal_what_the_files_give(cache: Path) -> N
     files = sorted(Path(config.safety.rules_dir).glob("*.yaml"))
     files = [f for f in files if f.name != "locales.yaml"]
     packs = remembered("packs-test", files, lambda: _read_packs(files))
-    assert remembered("packs-test", files, lambda: pytest.fail("read from the cache")) == packs == _read_packs(files)
+    assert (
+        remembered("packs-test", files, lambda: pytest.fail("read from the cache"))
+        == packs
+        == _read_packs(files)
+    )
 
 
 def test_worker_warm_up_survives_broken_data_and_tunes_the_collector(tmp_path: Path) -> None:
@@ -107,7 +111,9 @@ def test_worker_warm_up_survives_broken_data_and_tunes_the_collector(tmp_path: P
 
     broken = tmp_path / "glossary.yaml"
     broken.write_text("terms: [unclosed\n")
-    config = from_mapping({"terms": {"glossary": str(broken)}, "safety": {"rules_dir": str(tmp_path / "none")}})
+    config = from_mapping(
+        {"terms": {"glossary": str(broken)}, "safety": {"rules_dir": str(tmp_path / "none")}}
+    )
     before = gc.get_threshold()
     try:
         _warm(config)  # must not raise: each article's check reports the broken file

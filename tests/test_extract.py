@@ -356,7 +356,9 @@ def test_a_sign_up_box_and_its_status_messages_are_not_article(use_trafilatura: 
 
 
 def test_a_page_wide_form_or_a_search_box_is_not_a_sign_up_box() -> None:
-    search = SIGNUP.replace('id="email" value="Your email address"', 'id="mobile-search" placeholder="Search"')
+    search = SIGNUP.replace(
+        'id="email" value="Your email address"', 'id="mobile-search" placeholder="Search"'
+    )
     doc = extract(RawPage(source="x", html=search), ExtractionConfig(use_trafilatura=False))
     assert "Please wait" in doc.text  # nothing asks for an address: the rule does not apply
     paragraphs = "".join(
