@@ -25,6 +25,7 @@ from .extraction_dom import Candidate, Walker, css_selector, index_page, is_hidd
 from .extraction_main import Selection, select
 from .model import Document, source_id
 from .segment import TextBuilder, clean
+from .soup import parse_html
 from .yaml_data import load_yaml
 
 _TITLE_SUFFIX = re.compile(r"\s+[|\-–—:·]\s+[^|\-–—:·]{2,60}$")
@@ -59,7 +60,7 @@ def extract(page: RawPage, config: ExtractionConfig | None = None) -> ExtractedD
     """Extract the article from an HTML page (never raises on odd markup; may return empty text)."""
     cfg = config or ExtractionConfig()
     # Attribute values as written (the markup checks reuse this parse); classes via markup.class_names.
-    soup = BeautifulSoup(page.html, "lxml", multi_valued_attributes=None)
+    soup = parse_html(page.html)
     root = soup.body if isinstance(soup.body, Tag) else soup
     candidates = Walker().walk(root)
     profile = match_profile(cfg.site_profiles, page.url or page.source)
@@ -287,7 +288,7 @@ def from_markdown(source: str, text: str, config: ExtractionConfig | None = None
             meta = {str(k).lower(): v for k, v in loaded.items()}
             text = text[m.end() :]
     html = MarkdownIt("commonmark", {"html": False}).enable("table").render(text)
-    soup = BeautifulSoup(f"<html><body>{html}</body></html>", "lxml", multi_valued_attributes=None)
+    soup = parse_html(f"<html><body>{html}</body></html>")
     root = soup.body if isinstance(soup.body, Tag) else soup
     candidates = Walker().walk(root)
     builder = TextBuilder()

@@ -11,14 +11,13 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import CancelledError, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .config import Config
 from .context import CheckContext
 from .extract import ExtractedDocument
 from .grammar_service import GrammarService
-from .history import History, default_url, fingerprint
 from .languagetool import LanguageToolUnavailable, languagetool_url
 from .load import LoadError, RawInput, extract_input, read_input
 from .model import LEVEL_RANK, ArticleResult, Document, Finding, Level, RunResult, source_id
@@ -26,6 +25,9 @@ from .parallel import LocalChecks, process_count
 from .registry import CHECKS, RULES, Check, CheckOutput, finding, load_all
 from .sources import Source, expand
 from .vocabulary import paths_from_config
+
+if TYPE_CHECKING:  # the database layer loads only where history is used, not in worker processes
+    from .history import History
 
 
 def _matches(selectors: list[str], code: str) -> bool:
@@ -358,6 +360,8 @@ def run_audit(
     if history:
         history.attach_trends(run)
         if record_history:
+            from .history import fingerprint
+
             history.record(run, fingerprint(config))
     return run
 
@@ -399,4 +403,8 @@ def new_run(config: Config, started: str, articles: list[ArticleResult], stats: 
 
 
 def open_history(config: Config) -> History | None:
-    return History.open(default_url(config)) if config.history.enabled else None
+    if not config.history.enabled:
+        return None
+    from .history import History, default_url
+
+    return History.open(default_url(config))

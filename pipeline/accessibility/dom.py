@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 from bs4.element import CData, Declaration, Doctype, ProcessingInstruction
 
+from ..soup import parse_html
 from .aria import aria
 from .css import StyleSheet, declarations
 
@@ -127,7 +128,7 @@ class Page:
 
     def __init__(self, html: str, soup: BeautifulSoup | None = None) -> None:
         """`soup`: the same html already parsed with lxml (extraction's parse), reused read-only."""
-        self.soup = soup if soup is not None else BeautifulSoup(html, "lxml", multi_valued_attributes=None)
+        self.soup = soup if soup is not None else parse_html(html)
         # An SVG or MathML document is not an HTML page: page-level rules do not apply to it.
         first = _FIRST_TAG.match(html[_PROLOG.match(html[:100_000]).end() if html else 0 :][:200])  # type: ignore[union-attr]
         self.is_html_document = not (first and first.group(1).lower() in ("svg", "math"))
