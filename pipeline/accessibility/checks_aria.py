@@ -341,8 +341,12 @@ def nested_interactive(page: Page, _: Settings) -> Iterator[Issue]:
 
 @static_check
 def duplicate_referenced_ids(page: Page, _: Settings) -> Iterator[Issue]:
+    references = set(_ID_REFERENCES)
     referenced = {
-        ident for el in page.elements for name in _ID_REFERENCES for ident in (attr(el, name) or "").split()
+        ident
+        for el in page.elements
+        for name in references.intersection(el.attrs)  # most elements have none of them
+        for ident in (attr(el, name) or "").split()
     } | {attr(el, "for") or "" for el in page.elements if el.name == "label"}
     for ident, elements in page.by_id.items():
         if ident in referenced and len(elements) > 1:

@@ -266,13 +266,14 @@ def _has(el: Tag, tag: str | None, classes: set[str], ident: str | None) -> bool
 
 
 def _own_keys(el: Tag) -> list[Key]:
+    attrs = el.attrs
     keys = [("tag", el.name)]
-    ident = el.attrs.get("id")
+    ident = attrs.get("id")
     if isinstance(ident, str):
         keys.append(("id", ident.lower()))
-    keys.extend(("class", name.lower()) for name in class_names(el))
-    keys.extend(("attribute", name.lower()) for name in el.attrs)
-    return keys
+    if "class" in attrs:
+        keys += [("class", name.lower()) for name in class_names(el)]
+    return keys + [("attribute", name.lower()) for name in attrs]
 
 
 class _ElementIndex:

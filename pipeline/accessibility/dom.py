@@ -106,8 +106,8 @@ def text_of(value: str | None) -> str:
 def attr(el: Tag, name: str) -> str | None:
     """An attribute as one string (bs4 gives lists for multi-valued attributes)."""
     value = el.attrs.get(name)
-    if value is None:
-        return None
+    if value is None or type(value) is str:
+        return value
     return " ".join(value) if isinstance(value, list) else str(value)
 
 
@@ -151,6 +151,8 @@ class Page:
         self._svg: dict[int, bool] = {}
         self._inert: dict[int, bool] = {}
         self._role: dict[int, str | None] = {}
+        self._hidden: dict[int, bool] = {}
+        self._excluded: dict[int, bool] = {}
 
     # --- lookup ---------------------------------------------------------------
     def element_by_id(self, ident: str) -> Tag | None:
@@ -216,9 +218,12 @@ class Page:
 
     def is_hidden(self, el: Tag) -> bool:
         """Not rendered: display none, visibility hidden, `hidden`, or inside <head>."""
-        return self._inherited(el, self._display, self._own_display_none) or self._inherited(
-            el, self._visibility, self._own_visibility
-        )
+        known = self._hidden.get(id(el))
+        if known is None:  # every check asks this of most elements: answer each once
+            known = self._hidden[id(el)] = self._inherited(
+                el, self._display, self._own_display_none
+            ) or self._inherited(el, self._visibility, self._own_visibility)
+        return known
 
     def in_svg(self, el: Tag) -> bool:
         """Inside an <svg> element (SVG content, not HTML)."""
@@ -238,7 +243,12 @@ class Page:
 
     def is_excluded(self, el: Tag) -> bool:
         """Not in the accessibility tree: hidden, or inside aria-hidden="true"."""
-        return self.is_hidden(el) or self._inherited(el, self._aria_hidden, _own_aria_hidden)
+        known = self._excluded.get(id(el))
+        if known is None:
+            known = self._excluded[id(el)] = self.is_hidden(el) or self._inherited(
+                el, self._aria_hidden, _own_aria_hidden
+            )
+        return known
 
     def ancestors(self, el: Tag) -> Iterator[Tag]:
         parent = el.parent
