@@ -4,6 +4,8 @@ Prints, in one run: articles per second cold (first run, fresh history and Langu
 warm (server warm, nothing reused), unchanged re-run (everything reused from history), the same
 audit with grammar off, the raw throughput of LanguageTool alone on the same texts (this machine's
 limit) on the warm server and on a fresh one, and peak memory of our processes and of LanguageTool.
+Grammar off is also measured in a new process, as a scheduled command-line run starts, with and
+without the derived data cache.
 The audit uses worker processes as the command line does (`[runner] processes`, one per CPU).
 
     .venv/bin/python bench/throughput.py [--limit N]
@@ -13,8 +15,10 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import os
 import resource
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -57,6 +61,28 @@ def raw_languagetool(url: str, texts: list[str], language: str, parallel: int) -
     return time.perf_counter() - t0
 
 
+_FRESH = """
+import time
+t0 = time.perf_counter()
+import sys
+sys.path.insert(0, {root!r})
+from pipeline.config import from_mapping
+from pipeline.runner import run_audit
+if __name__ == "__main__":
+    run_audit([{site!r}], from_mapping({config!r}), automatic_processes=True)
+    print(time.perf_counter() - t0)
+"""
+
+
+def fresh_process_seconds(site: Path, config: dict[str, object], env: dict[str, str]) -> float:
+    """Seconds one audit takes in a new Python process, from its first import."""
+    script = _FRESH.format(root=str(ROOT), site=str(site), config=config)
+    done = subprocess.run(
+        [sys.executable, "-c", script], env={**os.environ, **env}, capture_output=True, text=True, check=True
+    )
+    return float(done.stdout.strip().splitlines()[-1])
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--limit", type=int, default=None, help="only the first N corpus pages")
@@ -90,6 +116,11 @@ def main() -> int:
             off = run_audit([str(site)], from_mapping({**base, "grammar": {"enabled": False}, "history": {"enabled": False}}), automatic_processes=True)
             no_grammar = time.perf_counter() - t0
             worker = max(r.stats.get("worker_processes", {}).get("peak_rss_mib", 0) for r in (first, warm_run, off))
+            # The runs above share this process's fork server, which already holds the imported
+            # rules; a scheduled command-line run starts from nothing, so measure that too.
+            off_config = {**base, "grammar": {"enabled": False}, "history": {"enabled": False}}
+            fresh_off = fresh_process_seconds(site, off_config, {})
+            no_cache_off = fresh_process_seconds(site, off_config, {"HEALTH_AUDIT_DATA_CACHE": "off"})
 
             cfg = from_mapping(base)
             texts = []
@@ -120,6 +151,10 @@ def main() -> int:
           f"  {n / rerun:6.2f} articles/s  ({rerun:.1f} s)"
           f"  -> {warm / rerun:.0f}x faster than warm, {cold / rerun:.0f}x than cold")
     print(f"grammar off:                                {n / no_grammar:6.2f} articles/s  ({no_grammar:.1f} s)")
+    print(f"grammar off, new process:                   {n / fresh_off:6.2f} articles/s  ({fresh_off:.1f} s, "
+          "importing the pipeline and starting the workers included)")
+    print(f"grammar off, new process, no data cache:    {n / no_cache_off:6.2f} articles/s  ({no_cache_off:.1f} s, "
+          "as on a machine's first run)")
     print(f"raw LanguageTool alone, same texts:         {len(texts) / raw:6.2f} articles/s  ({raw:.1f} s)")
     print(f"raw LanguageTool, fresh server (incl. start): {len(texts) / raw_cold:6.2f} articles/s  ({raw_cold:.1f} s)")
     print(f"full audit / raw LanguageTool, both warm:   {(n / warm) / (len(texts) / raw):6.0%}")
