@@ -62,16 +62,12 @@ def load_baseline(path: str | Path) -> Baseline:
     for entry in data["articles"]:
         try:
             entries = list(entry.get("findings", []))
-            fps = [
-                f.get("fingerprint") or fp for f, fp in zip(entries, dict_fingerprints(entries), strict=True)
-            ]
+            fps = [f.get("fingerprint") or fp for f, fp in zip(entries, dict_fingerprints(entries), strict=True)]
             articles[entry["id"]] = BaselineArticle(
                 id=entry["id"],
                 source=entry["source"],
                 findings={
-                    fp: f
-                    for f, fp in zip(entries, fps, strict=True)
-                    if f.get("outcome") in ("fail", "review")
+                    fp: f for f, fp in zip(entries, fps, strict=True) if f.get("outcome") in ("fail", "review")
                 },
                 readability=dict(entry.get("metrics", {}).get("readability") or {}),
             )

@@ -26,20 +26,14 @@ def _fail_usage(message: str) -> None:
 @app.command()
 def audit(
     sources: Annotated[list[str] | None, typer.Argument(help="Files, folders or URLs.")] = None,
-    config: Annotated[
-        Path | None, typer.Option("--config", help="health-audit.toml or pyproject.toml")
-    ] = None,
+    config: Annotated[Path | None, typer.Option("--config", help="health-audit.toml or pyproject.toml")] = None,
     out: Annotated[Path | None, typer.Option("--out", help="Output folder")] = None,
-    fmt: Annotated[
-        str | None, typer.Option("--format", help="Comma-separated: html,json,junit,sarif,md")
-    ] = None,
+    fmt: Annotated[str | None, typer.Option("--format", help="Comma-separated: html,json,junit,sarif,md")] = None,
     fail_on: Annotated[str | None, typer.Option("--fail-on", help="error, warning or never")] = None,
     locale: Annotated[str | None, typer.Option("--locale", help="uk, us, au or ie")] = None,
     no_grammar: Annotated[bool, typer.Option("--no-grammar", help="Skip LanguageTool")] = False,
     sitemap: Annotated[list[str] | None, typer.Option("--sitemap", help="Sitemap URL to audit")] = None,
-    browser: Annotated[
-        bool, typer.Option("--browser", help="Also run axe-core in headless Chromium")
-    ] = False,
+    browser: Annotated[bool, typer.Option("--browser", help="Also run axe-core in headless Chromium")] = False,
     waivers: Annotated[Path | None, typer.Option("--waivers", help="Waivers file")] = None,
     baseline: Annotated[Path | None, typer.Option("--baseline", help="An earlier report.json")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
@@ -75,9 +69,7 @@ def audit(
     from .pipeline_api import audit as run_and_gate
 
     try:  # a bad waivers or baseline file is a usage error, found before the audit starts
-        outcome = run_and_gate(
-            items, cfg, show_progress=sys.stderr.isatty() and not quiet, automatic_processes=True
-        )
+        outcome = run_and_gate(items, cfg, show_progress=sys.stderr.isatty() and not quiet, automatic_processes=True)
     except ConfigError as err:
         _fail_usage(str(err))
         return
@@ -99,13 +91,9 @@ def _print_summary(run: RunResult, written: dict[str, Path], gate: GateReport | 
                 f"{len(gate.unused_waivers)} unused"
             )
         for w in gate.expired_waivers:
-            typer.echo(
-                f"    expired {w.waiver.expires}: {w.waiver.rule} on {w.waiver.article} (counts again)"
-            )
+            typer.echo(f"    expired {w.waiver.expires}: {w.waiver.rule} on {w.waiver.article} (counts again)")
         for w in gate.unused_waivers:
-            typer.echo(
-                f"    unused: entry {w.index + 1}, {w.waiver.rule} on {w.waiver.article} matches nothing"
-            )
+            typer.echo(f"    unused: entry {w.index + 1}, {w.waiver.rule} on {w.waiver.article} matches nothing")
         if gate.baseline:
             b = gate.baseline
             typer.echo(

@@ -35,9 +35,7 @@ class ReadabilityConfig(Section):
     sentence_words_very_hard: int = Field(default=30, ge=1)  # RD005 above this many words
     paragraph_sentences: int = Field(default=3, ge=1)  # RD006 above this many sentences
     section_delta: float = Field(default=3.0, gt=0)  # RD003: a section this many SMOG grades above the rest
-    section_min_sentences: int = Field(
-        default=3, ge=1
-    )  # sections (and rests) shorter than this are not compared
+    section_min_sentences: int = Field(default=3, ge=1)  # sections (and rests) shorter than this are not compared
     min_sentences_for_smog: int = Field(default=30, ge=1)  # fewer: the SMOG figure is marked low-confidence
     plain_words: str = str(DATA_DIR / "plain_words.yaml")  # the clinicians' swap list (RD008)
 
@@ -69,22 +67,7 @@ class TermsConfig(Section):
     min_word_length: int = Field(default=4, ge=1)  # shorter words are never flagged as jargon
     # Abbreviations UK readers know, beyond those the glossary marks familiar.
     familiar_abbreviations: list[str] = Field(
-        default_factory=lambda: [
-            "UK",
-            "US",
-            "USA",
-            "EU",
-            "NHS",
-            "GP",
-            "A&E",
-            "TV",
-            "OK",
-            "AI",
-            "DNA",
-            "HIV",
-            "AIDS",
-            "BBC",
-        ]
+        default_factory=lambda: ["UK", "US", "USA", "EU", "NHS", "GP", "A&E", "TV", "OK", "AI", "DNA", "HIV", "AIDS", "BBC"]
     )
     plain_words: str = str(DATA_DIR / "plain_words.yaml")  # plain swaps for jargon (MT004)
     min_explanation_overlap: float = Field(default=0.2, ge=0, le=1)  # MT005: explanations sharing less differ
@@ -161,9 +144,7 @@ class ExtractionConfig(Section):
     boilerplate_phrases: list[str] = Field(default_factory=list)  # whole blocks never scored
     day_first: bool = True  # 03/05/2024 is 3 May (UK); false reads it as March 5
     htmldate_fallback: bool = True  # guess the publication date with htmldate when the page names none
-    min_words: int = Field(
-        default=40, ge=0
-    )  # fewer scored words than this: EX005 (a fragment, not an article)
+    min_words: int = Field(default=40, ge=0)  # fewer scored words than this: EX005 (a fragment, not an article)
     strip_references: bool = False  # true: a "References" section is kept aside, not scored
 
 

@@ -23,18 +23,9 @@ _MONTHS = {
     name: i
     for i, names in enumerate(
         [
-            ("jan", "january"),
-            ("feb", "february"),
-            ("mar", "march"),
-            ("apr", "april"),
-            ("may",),
-            ("jun", "june"),
-            ("jul", "july"),
-            ("aug", "august"),
-            ("sep", "sept", "september"),
-            ("oct", "october"),
-            ("nov", "november"),
-            ("dec", "december"),
+            ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",),
+            ("jun", "june"), ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"),
+            ("oct", "october"), ("nov", "november"), ("dec", "december"),
         ],
         start=1,
     )
@@ -69,30 +60,13 @@ _LABELS: list[tuple[str, re.Pattern[str]]] = [
 ]
 _META_KEYS: dict[str, tuple[str, ...]] = {
     "published": (
-        "article:published_time",
-        "datepublished",
-        "dc.date.issued",
-        "dcterms.issued",
-        "dc.date.created",
-        "dcterms.created",
-        "citation_publication_date",
-        "citation_date",
-        "pubdate",
-        "publish-date",
-        "publish_date",
-        "date",
-        "dc.date",
-        "sailthru.date",
-        "parsely-pub-date",
+        "article:published_time", "datepublished", "dc.date.issued", "dcterms.issued", "dc.date.created",
+        "dcterms.created", "citation_publication_date", "citation_date", "pubdate", "publish-date",
+        "publish_date", "date", "dc.date", "sailthru.date", "parsely-pub-date",
     ),
     "modified": (
-        "article:modified_time",
-        "og:updated_time",
-        "datemodified",
-        "dc.date.modified",
-        "dcterms.modified",
-        "last-modified",
-        "revised",
+        "article:modified_time", "og:updated_time", "datemodified", "dc.date.modified", "dcterms.modified",
+        "last-modified", "revised",
     ),
     "reviewed": ("lastreviewed", "last-reviewed", "dc.date.reviewed", "review-date", "reviewed"),
     "next_review": ("next-review", "nextreview", "review-due", "next_review_date"),
@@ -103,12 +77,8 @@ _ITEMPROP = {
     "datemodified": "modified",
     "lastreviewed": "reviewed",
 }
-_JSONLD = {
-    "datePublished": "published",
-    "dateCreated": "published",
-    "dateModified": "modified",
-    "lastReviewed": "reviewed",
-}
+_JSONLD = {"datePublished": "published", "dateCreated": "published", "dateModified": "modified",
+           "lastReviewed": "reviewed"}
 
 
 def parse_date(text: str, *, day_first: bool = True) -> str | None:
@@ -253,11 +223,8 @@ def _jsonld_items(page: PageIndex) -> Iterator[dict[str, Any]]:
                 stack.extend(item)
             elif isinstance(item, dict):
                 yield item
-                stack.extend(
-                    v
-                    for k, v in item.items()
-                    if k in ("@graph", "mainEntity", "mainEntityOfPage") and isinstance(v, (list, dict))
-                )
+                stack.extend(v for k, v in item.items() if k in ("@graph", "mainEntity", "mainEntityOfPage")
+                             and isinstance(v, (list, dict)))
 
 
 def _jsonld_dates(page: PageIndex) -> dict[str, str]:

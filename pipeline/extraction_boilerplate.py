@@ -33,91 +33,41 @@ _SECTIONING = frozenset({"article", "main", "section"})
 # Class and id words (split at - and _) that name page furniture, with the reason recorded.
 _HINTS: list[tuple[str, re.Pattern[str]]] = [
     ("cookie banner", re.compile(r"cookie|consent|gdpr|cmp-|onetrust|privacy-?banner")),
-    (
-        "advert",
-        re.compile(
-            r"^(ads?|advert\w*|adslot|ad-?slot|ad-?unit|ad-?container|ad-?wrapper|ad-?label|"
-            r"adsense|dfp|gpt|sponsor\w*|dianomi|outbrain|taboola|promoted|mpu|billboard|"
-            r"leaderboard|skyscraper)$"
-        ),
-    ),
-    (
-        "promo",
-        re.compile(
-            r"^(promos?|promotion\w*|cta|call-?to-?action|upsell|marketing|banner-?ad|"
-            r"signup|sign-?up|newsletter\w*|subscribe\w*|subscription|paywall|membership|"
-            r"app-?download|download-?app)$"
-        ),
-    ),
-    (
-        "share bar",
-        re.compile(
-            r"^(share|shares|sharing|sharebar|share-?(?:bar|tools?|buttons?|links?|icons?|this|box|"
-            r"widget|page|article)|social\w*|sharebar|addthis|sharethis|social-?links?|"
-            r"follow-?us|print-?(page|link|this)?|bookmark\w*)$"
-        ),
-    ),
-    (
-        "navigation",
-        re.compile(
-            r"^(nav|navs|navbar|navigation|menu\w*|(?:main|global|primary|secondary|"
-            r"site|top|footer|side|mobile|page|section)-?nav\w*|breadcrumbs?|crumbs?|skip|skip-?link|"
-            r"pagination|pager|toc|table-?of-?contents|jump-?links|site-?map|"
-            r"mega-?menu|tabs-?nav|subnav|sub-?nav|local-?nav)$"
-        ),
-    ),
-    (
-        "related links",
-        re.compile(
-            r"^(related\w*|recommend\w*|more-?stories|more-?articles|read-?next|"
-            r"read-?more|also-?read|popular|trending|most-?read|most-?popular|"
-            r"picks|you-?may-?like|further-?reading-?links|teasers?|cards?-?list|"
-            r"latest-?news|top-?stories|spotlight)$"
-        ),
-    ),
-    (
-        "page header",
-        re.compile(
-            r"^(masthead|site-?header|global-?header|page-?header|top-?bar|topbar|"
-            r"header-?bar|brand|logo|site-?branding)$"
-        ),
-    ),
-    (
-        "page footer",
-        re.compile(
-            r"^(footer|site-?footer|global-?footer|page-?footer|colophon|"
-            r"copyright|legal)$"
-        ),
-    ),
+    ("advert", re.compile(r"^(ads?|advert\w*|adslot|ad-?slot|ad-?unit|ad-?container|ad-?wrapper|ad-?label|"
+                          r"adsense|dfp|gpt|sponsor\w*|dianomi|outbrain|taboola|promoted|mpu|billboard|"
+                          r"leaderboard|skyscraper)$")),
+    ("promo", re.compile(r"^(promos?|promotion\w*|cta|call-?to-?action|upsell|marketing|banner-?ad|"
+                         r"signup|sign-?up|newsletter\w*|subscribe\w*|subscription|paywall|membership|"
+                         r"app-?download|download-?app)$")),
+    ("share bar", re.compile(r"^(share|shares|sharing|sharebar|share-?(?:bar|tools?|buttons?|links?|icons?|this|box|"
+                             r"widget|page|article)|social\w*|sharebar|addthis|sharethis|social-?links?|"
+                             r"follow-?us|print-?(page|link|this)?|bookmark\w*)$")),
+    ("navigation", re.compile(r"^(nav|navs|navbar|navigation|menu\w*|(?:main|global|primary|secondary|"
+                              r"site|top|footer|side|mobile|page|section)-?nav\w*|breadcrumbs?|crumbs?|skip|skip-?link|"
+                              r"pagination|pager|toc|table-?of-?contents|jump-?links|site-?map|"
+                              r"mega-?menu|tabs-?nav|subnav|sub-?nav|local-?nav)$")),
+    ("related links", re.compile(r"^(related\w*|recommend\w*|more-?stories|more-?articles|read-?next|"
+                                 r"read-?more|also-?read|popular|trending|most-?read|most-?popular|"
+                                 r"picks|you-?may-?like|further-?reading-?links|teasers?|cards?-?list|"
+                                 r"latest-?news|top-?stories|spotlight)$")),
+    ("page header", re.compile(r"^(masthead|site-?header|global-?header|page-?header|top-?bar|topbar|"
+                               r"header-?bar|brand|logo|site-?branding)$")),
+    ("page footer", re.compile(r"^(footer|site-?footer|global-?footer|page-?footer|colophon|"
+                               r"copyright|legal)$")),
     ("sidebar", re.compile(r"^(sidebar|side-?bar|rail|right-?rail|left-?rail|widget\w*|aside)$")),
     ("comments", re.compile(r"^(comments?|comment-?list|disqus\w*|discussion|replies|respond)$")),
-    (
-        "feedback",
-        re.compile(
-            r"^(feedback|page-?feedback|helpful|was-?this-?helpful|rating|ratings|"
-            r"survey|poll)$"
-        ),
-    ),
+    ("feedback", re.compile(r"^(feedback|page-?feedback|helpful|was-?this-?helpful|rating|ratings|"
+                            r"survey|poll)$")),
     ("author box", re.compile(r"^(author-?bio|about-?the-?author|author-?box|author-?card|bio-?box)$")),
     ("tags", re.compile(r"^(tags|tag-?list|tag-?cloud|keywords|categories|topics-?list)$")),
-    (
-        "page metadata",
-        re.compile(
-            r"^(byline|bylines|dateline|article-?meta|post-?meta|entry-?meta|meta-?data|"
-            r"article-?info|article-?reviewed|reviewed-?by|review-?info|medically-?reviewed|"
-            r"fact-?check\w*|article-?history|page-?history|last-?reviewed|review-?date|"
-            r"timestamp|publish-?date|article-?date|post-?date|posted-?on|author-?info|meta|dates?|"
-            r"disclaimer)$"
-        ),
-    ),
-    (
-        "caption",
-        re.compile(
-            r"^(caption|captions|wp-caption-text|figcaption|image-?caption|photo-?caption|"
-            r"image|img|photo|photos|picture|gallery|figure|video|video-?player|slideshow|"
-            r"credit|credits|image-?credit|photo-?credit|media-?credit|gallery-?caption)$"
-        ),
-    ),
+    ("page metadata", re.compile(r"^(byline|bylines|dateline|article-?meta|post-?meta|entry-?meta|meta-?data|"
+                                 r"article-?info|article-?reviewed|reviewed-?by|review-?info|medically-?reviewed|"
+                                 r"fact-?check\w*|article-?history|page-?history|last-?reviewed|review-?date|"
+                                 r"timestamp|publish-?date|article-?date|post-?date|posted-?on|author-?info|meta|dates?|"
+                                 r"disclaimer)$")),
+    ("caption", re.compile(r"^(caption|captions|wp-caption-text|figcaption|image-?caption|photo-?caption|"
+                           r"image|img|photo|photos|picture|gallery|figure|video|video-?player|slideshow|"
+                           r"credit|credits|image-?credit|photo-?credit|media-?credit|gallery-?caption)$")),
     ("modal", re.compile(r"^(modal|popup|pop-?up|overlay|lightbox|interstitial|flyout)$")),
 ]
 _PART_SPLIT = re.compile(r"[-_]+")
@@ -249,10 +199,8 @@ _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 
 
 # "By Claire Whitfield, health writer": a byline names people with capitals.
-_BYLINE = re.compile(
-    r"^(?:by|words by|written by)\s+(?:(?:dr|prof|professor|mr|mrs|ms|miss|mx)\.?\s+)?"
-    r"[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+)+"
-)
+_BYLINE = re.compile(r"^(?:by|words by|written by)\s+(?:(?:dr|prof|professor|mr|mrs|ms|miss|mx)\.?\s+)?"
+                     r"[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+)+")
 
 
 def label_reason(text: str, extra: re.Pattern[str] | None = None) -> str | None:

@@ -20,93 +20,19 @@ from .segment import clean
 # Never article text, and never shown as text.
 SKIP_TAGS = frozenset(
     {
-        "script",
-        "style",
-        "noscript",
-        "template",
-        "svg",
-        "math",
-        "canvas",
-        "iframe",
-        "object",
-        "embed",
-        "video",
-        "audio",
-        "map",
-        "head",
-        "title",
-        "meta",
-        "link",
-        "select",
-        "option",
-        "optgroup",
-        "textarea",
-        "input",
-        "button",
-        "datalist",
-        "output",
-        "progress",
-        "meter",
-        "dialog",
-        "img",
-        "picture",
-        "source",
-        "track",
-        "area",
-        "param",
+        "script", "style", "noscript", "template", "svg", "math", "canvas", "iframe", "object",
+        "embed", "video", "audio", "map", "head", "title", "meta", "link", "select", "option",
+        "optgroup", "textarea", "input", "button", "datalist", "output", "progress", "meter",
+        "dialog", "img", "picture", "source", "track", "area", "param",
     }
 )
 BLOCK_TAGS = frozenset(
     {
-        "address",
-        "article",
-        "aside",
-        "blockquote",
-        "body",
-        "center",
-        "dd",
-        "details",
-        "dir",
-        "div",
-        "dl",
-        "dt",
-        "fieldset",
-        "figcaption",
-        "figure",
-        "footer",
-        "form",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "header",
-        "hgroup",
-        "hr",
-        "html",
-        "li",
-        "main",
-        "menu",
-        "nav",
-        "ol",
-        "p",
-        "pre",
-        "section",
-        "summary",
-        "table",
-        "tbody",
-        "td",
-        "tfoot",
-        "th",
-        "thead",
-        "tr",
-        "ul",
-        "caption",
-        "legend",
-        "frameset",
-        "frame",
-        "noframes",
+        "address", "article", "aside", "blockquote", "body", "center", "dd", "details", "dir",
+        "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3",
+        "h4", "h5", "h6", "header", "hgroup", "hr", "html", "li", "main", "menu", "nav", "ol", "p",
+        "pre", "section", "summary", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+        "caption", "legend", "frameset", "frame", "noframes",
     }
 )
 HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
@@ -114,21 +40,9 @@ HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 _CONTAINER_KIND: dict[str, BlockKind] = {"li": "list_item", "td": "table_cell", "th": "table_cell"}
 _HIDDEN_CLASSES = frozenset(
     {
-        "hidden",
-        "hide",
-        "is-hidden",
-        "u-hidden",
-        "d-none",
-        "visually-hidden",
-        "visuallyhidden",
-        "sr-only",
-        "screen-reader-text",
-        "screenreader-only",
-        "nhsuk-u-visually-hidden",
-        "govuk-visually-hidden",
-        "element-invisible",
-        "offscreen",
-        "a11y-hidden",
+        "hidden", "hide", "is-hidden", "u-hidden", "d-none", "visually-hidden", "visuallyhidden",
+        "sr-only", "screen-reader-text", "screenreader-only", "nhsuk-u-visually-hidden",
+        "govuk-visually-hidden", "element-invisible", "offscreen", "a11y-hidden",
     }
 )
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
@@ -252,9 +166,7 @@ class Walker:
                 )
             )
 
-    def _visit(
-        self, el: Tag, ancestors: tuple[Tag, ...], kind: BlockKind | None, callout: Tag | None
-    ) -> None:
+    def _visit(self, el: Tag, ancestors: tuple[Tag, ...], kind: BlockKind | None, callout: Tag | None) -> None:
         """Visit a container: its inline runs become blocks of `kind` (paragraph by default)."""
         here = (*ancestors, el)
         run = _Run()
@@ -287,21 +199,12 @@ class Walker:
             self._block(child, here, kind, callout)
         flush()
 
-    def _block(
-        self, el: Tag, ancestors: tuple[Tag, ...], kind: BlockKind | None, callout: Tag | None
-    ) -> None:
+    def _block(self, el: Tag, ancestors: tuple[Tag, ...], kind: BlockKind | None, callout: Tag | None) -> None:
         name = el.name
         if name in HEADINGS:
             text, links = inline_text(el)
-            self._emit(
-                "heading",
-                text.replace("\n", " "),
-                el,
-                ancestors,
-                callout,
-                level=HEADINGS[name],
-                link_chars=links,
-            )
+            self._emit("heading", text.replace("\n", " "), el, ancestors, callout, level=HEADINGS[name],
+                       link_chars=links)
             return
         if el.get("role") == "heading" and not _contains_block(el):
             level = el.get("aria-level")

@@ -370,10 +370,7 @@ def _drop_isolated(candidates: list[Candidate], matched: list[bool], gap: int = 
 
 
 def _drop_sections(
-    candidates: list[Candidate],
-    keep: list[bool],
-    reasons: list[str | None],
-    opens: Callable[[str], bool],
+    candidates: list[Candidate], keep: list[bool], reasons: list[str | None], opens: Callable[[str], bool],
     reason: str,
 ) -> None:
     """From a heading that opens a non-article section ('Comments', 'References') to the next heading
@@ -402,11 +399,8 @@ def _recover_head(candidates: list[Candidate], keep: list[bool], reasons: list[s
     if first is None:
         return
     head = next(
-        (
-            i
-            for i in range(first - 1, max(-1, first - 25), -1)
-            if candidates[i].kind == "heading" and candidates[i].level == 1
-        ),
+        (i for i in range(first - 1, max(-1, first - 25), -1)
+         if candidates[i].kind == "heading" and candidates[i].level == 1),
         None,
     )
     if head is None or reasons[head] != "outside the article":
@@ -414,12 +408,7 @@ def _recover_head(candidates: list[Candidate], keep: list[bool], reasons: list[s
     keep[head], reasons[head] = True, None
     for i in range(head + 1, first):
         c = candidates[i]
-        if (
-            reasons[i] == "outside the article"
-            and c.kind == "paragraph"
-            and c.words >= 8
-            and c.link_density < 0.3
-        ):
+        if reasons[i] == "outside the article" and c.kind == "paragraph" and c.words >= 8 and c.link_density < 0.3:
             keep[i], reasons[i] = True, None
 
 

@@ -30,11 +30,7 @@ from .load import LoadError
 
 ARTICLE_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "text/markdown", "text/x-markdown")
 SITEMAP_TYPES = (
-    "application/xml",
-    "text/xml",
-    "text/plain",
-    "application/gzip",
-    "application/x-gzip",
+    "application/xml", "text/xml", "text/plain", "application/gzip", "application/x-gzip",
     "application/octet-stream",
 )
 _ROBOTS_TTL = 3600.0
@@ -100,9 +96,8 @@ def check_address(url: str, allow_private: bool, allow_hosts: list[str] | tuple[
         except ValueError:
             continue
     try:
-        infos = socket.getaddrinfo(
-            host, parts.port or (443 if parts.scheme == "https" else 80), proto=socket.IPPROTO_TCP
-        )
+        infos = socket.getaddrinfo(host, parts.port or (443 if parts.scheme == "https" else 80),
+                                   proto=socket.IPPROTO_TCP)
     except (socket.gaierror, UnicodeError):
         raise LoadError(f"{url}: the host name '{host}' could not be found.") from None
     for info in infos:
@@ -144,10 +139,7 @@ class Fetcher:
         self.client = httpx.Client(
             timeout=httpx.Timeout(config.timeout),
             follow_redirects=False,
-            headers={
-                "User-Agent": self.agent,
-                "Accept": "text/html,application/xhtml+xml,text/*;q=0.8,*/*;q=0.1",
-            },
+            headers={"User-Agent": self.agent, "Accept": "text/html,application/xhtml+xml,text/*;q=0.8,*/*;q=0.1"},
         )
         self._gates: dict[str, _HostGate] = {}
         self._robots: dict[str, tuple[float, Protego | None, str | None]] = {}
@@ -300,14 +292,8 @@ class Fetcher:
             body = self._cache_body(url)
             if body is not None:
                 return (
-                    FetchedPage(
-                        cached.get("final_url", url),
-                        body,
-                        200,
-                        cached.get("content_type", ""),
-                        cached.get("charset") or None,
-                        from_cache=True,
-                    ),
+                    FetchedPage(cached.get("final_url", url), body, 200, cached.get("content_type", ""),
+                                cached.get("charset") or None, from_cache=True),
                     None,
                 )
         if status == 429 or status >= 500:

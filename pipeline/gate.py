@@ -76,7 +76,9 @@ def blocking_count(run: RunResult) -> int:
     if run.fail_on == "never":
         return 0
     threshold = LEVEL_RANK[run.fail_on]
-    return sum(1 for a in run.articles for f in a.findings if f.counts and LEVEL_RANK[f.level] >= threshold)
+    return sum(
+        1 for a in run.articles for f in a.findings if f.counts and LEVEL_RANK[f.level] >= threshold
+    )
 
 
 def _suppressed(run: RunResult, kind: str) -> int:
@@ -88,12 +90,8 @@ def _suppressed(run: RunResult, kind: str) -> int:
     )
 
 
-def report_for(
-    run: RunResult,
-    inputs: GateInputs | None = None,
-    outcomes: list[WaiverOutcome] | None = None,
-    comparison: BaselineComparison | None = None,
-) -> GateReport:
+def report_for(run: RunResult, inputs: GateInputs | None = None, outcomes: list[WaiverOutcome] | None = None,
+               comparison: BaselineComparison | None = None) -> GateReport:
     """The gate as the run stands (with no inputs: a run without waivers or baseline)."""
     return GateReport(
         fail_on=run.fail_on,

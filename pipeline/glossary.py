@@ -93,7 +93,7 @@ def tokens(text: str) -> list[Token]:
 
 
 def is_acronym(word: str) -> bool:
-    """ "ICU", "NaTHNaC", "PhD", "qSOFA"; not names with inner capitals ("McMaster", "YouTube")."""
+    """"ICU", "NaTHNaC", "PhD", "qSOFA"; not names with inner capitals ("McMaster", "YouTube")."""
     if not _ACRONYM.match(word):
         return False
     letters = [ch for ch in word if ch.isalpha()]
@@ -168,23 +168,10 @@ def concepts_from(entries: Iterable[GlossaryEntry]) -> list[Concept]:
         expansion = e.expansion or (long_key if e.kind != "abbreviation" else None)
         short_key = e.term if e.term in short else (short[0] if short else e.term)
         out.append(
-            Concept(
-                short_key,
-                "abbreviation",
-                short or (e.term,),
-                e.explanation,
-                expansion,
-                e.familiar,
-                e.source,
-                long_key,
-            )
+            Concept(short_key, "abbreviation", short or (e.term,), e.explanation, expansion, e.familiar, e.source, long_key)
         )
         if long_key:
-            out.append(
-                Concept(
-                    long_key, "term", tuple(long_forms), e.explanation, None, e.familiar, e.source, short_key
-                )
-            )
+            out.append(Concept(long_key, "term", tuple(long_forms), e.explanation, None, e.familiar, e.source, short_key))
     return out
 
 

@@ -132,9 +132,7 @@ class GrammarService:
         self.request_seconds = 0.0
 
     @classmethod
-    def from_config(
-        cls, url: str, config: Config, server: LanguageToolServer | None = None
-    ) -> GrammarService:
+    def from_config(cls, url: str, config: Config, server: LanguageToolServer | None = None) -> GrammarService:
         g = config.grammar
         return cls(
             url,
@@ -183,9 +181,7 @@ class GrammarService:
         if todo:
             events_before = len(self.events)
             chunks = self._plan(list(todo.values()), paragraphs, chunk_chars or self.chunk_chars)
-            futures = [
-                self._executor().submit(self._check_chunk, [paragraphs[i] for i in c], rules) for c in chunks
-            ]
+            futures = [self._executor().submit(self._check_chunk, [paragraphs[i] for i in c], rules) for c in chunks]
             errors: list[str] = []
             for chunk, future in zip(chunks, futures, strict=True):
                 try:
@@ -207,13 +203,7 @@ class GrammarService:
 
     def _key(self, paragraph: Paragraph, disabled_rules: tuple[str, ...]) -> str:
         h = hashlib.sha256()
-        for part in (
-            self.language,
-            str(self.picky),
-            ",".join(disabled_rules),
-            paragraph.text,
-            repr(paragraph.skip),
-        ):
+        for part in (self.language, str(self.picky), ",".join(disabled_rules), paragraph.text, repr(paragraph.skip)):
             h.update(part.encode("utf-8", "surrogatepass"))
             h.update(b"\x00")
         return h.hexdigest()
@@ -251,9 +241,7 @@ class GrammarService:
                 self._client = httpx.Client(timeout=self.timeout, limits=limits)
             return self._client
 
-    def _check_chunk(
-        self, chunk: list[Paragraph], disabled_rules: tuple[str, ...]
-    ) -> list[tuple[Match, ...]]:
+    def _check_chunk(self, chunk: list[Paragraph], disabled_rules: tuple[str, ...]) -> list[tuple[Match, ...]]:
         """One request for several paragraphs; matches split back per paragraph."""
         annotation: list[dict[str, str]] = []
         starts: list[int] = []
@@ -333,9 +321,8 @@ class GrammarService:
         if response.status_code >= 500:
             raise _ServerFailed(f"HTTP {response.status_code}: {response.text[:200]}")
         if response.status_code != 200:
-            raise LanguageToolUnavailable(
-                f"LanguageTool refused the request (HTTP {response.status_code}): {response.text[:200]}"
-            )
+            raise LanguageToolUnavailable(f"LanguageTool refused the request (HTTP {response.status_code}): "
+                                          f"{response.text[:200]}")
         try:
             matches = response.json()["matches"]
         except (ValueError, KeyError, TypeError) as err:

@@ -83,16 +83,7 @@ _INCOMPLETE = {"GR900", "EX003"}
 
 # Settings that change where or how fast we run, not what an article's findings are.
 _NOT_RESULT_AFFECTING = {
-    "sources",
-    "sitemaps",
-    "out",
-    "formats",
-    "workers",
-    "waivers",
-    "baseline",
-    "history",
-    "schedule",
-    "runner",
+    "sources", "sitemaps", "out", "formats", "workers", "waivers", "baseline", "history", "schedule", "runner",
 }
 
 
@@ -178,8 +169,7 @@ class History:
         previous = article_from_dict(json.loads(row[0]))
         # A result that a missing service or a crash made incomplete is checked again.
         if any(
-            (f.rule in _INCOMPLETE and f.outcome == "fail") or f.data.get("transient")
-            for f in previous.findings
+            (f.rule in _INCOMPLETE and f.outcome == "fail") or f.data.get("transient") for f in previous.findings
         ):
             return None
         return previous
@@ -295,8 +285,6 @@ def _idempotent(engine: Engine, statement: Any) -> None:
         message = str(err.orig).lower()
         if "duplicate" not in message and "already exists" not in message:
             raise
-
-
 _OPEN_LOCK = threading.Lock()
 
 

@@ -353,9 +353,7 @@ if threading.current_thread() is threading.main_thread():
 
 
 @contextlib.contextmanager
-def languagetool_url(
-    configured_url: str | None = None, **server_args: object
-) -> Iterator[tuple[str, LanguageToolServer | None]]:
+def languagetool_url(configured_url: str | None = None, **server_args: object) -> Iterator[tuple[str, LanguageToolServer | None]]:
     """Yield the URL of a usable server: the configured one (nothing started) or a fresh local one."""
     url = configured_url or os.environ.get("LANGUAGETOOL_URL")
     if url:

@@ -56,9 +56,7 @@ class LocalChecks:
         for _ in range(self.processes):
             self.pool.submit(_ready)
 
-    def submit(
-        self, source: Source, raw: RawInput
-    ) -> Future[tuple[Document, dict[str, CheckOutput]] | ArticleResult]:
+    def submit(self, source: Source, raw: RawInput) -> Future[tuple[Document, dict[str, CheckOutput]] | ArticleResult]:
         return self.pool.submit(_local_part, source, raw)
 
     def close(self, *, cancel: bool = False) -> int:

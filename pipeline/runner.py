@@ -75,18 +75,14 @@ def check_outputs(doc: Document, ctx: CheckContext, checks: Iterable[Check]) -> 
             result = chk.fn(doc, ctx)
         except Exception as err:  # a check's bug becomes a finding, never a lost run
             tb = traceback.format_exception_only(type(err), err)[-1].strip()
-            crash = finding(
-                "EX003", f"The check '{chk.name}' failed on this article: {tb}", data={"check": chk.name}
-            )
+            crash = finding("EX003", f"The check '{chk.name}' failed on this article: {tb}", data={"check": chk.name})
             outputs[chk.name] = CheckOutput([crash])
             continue
         outputs[chk.name] = result if isinstance(result, CheckOutput) else CheckOutput(list(result))
     return outputs
 
 
-def assemble(
-    doc: Document, config: Config, outputs: dict[str, CheckOutput]
-) -> tuple[list[Finding], dict[str, Any]]:
+def assemble(doc: Document, config: Config, outputs: dict[str, CheckOutput]) -> tuple[list[Finding], dict[str, Any]]:
     """The article's findings (enabled rules only, at their levels, in text order) and metrics."""
     rules = _rule_levels(config, doc.source)
     findings: list[Finding] = []
@@ -96,9 +92,7 @@ def assemble(
             continue
         out = outputs[name]
         for key, value in out.metrics.items():
-            metrics.setdefault(key, {}).update(value) if isinstance(value, dict) else metrics.update(
-                {key: value}
-            )
+            metrics.setdefault(key, {}).update(value) if isinstance(value, dict) else metrics.update({key: value})
         for f in out.findings:
             if f.rule in rules:
                 level, explicit = rules[f.rule]
@@ -197,9 +191,7 @@ def extract_or_error(source: Source, raw: RawInput, config: Config) -> Extracted
     except LoadError as err:
         return error_result(source.location, err.code, str(err))
     except Exception as err:  # an extractor bug on one page must not stop the run
-        return error_result(
-            source.location, "EX001", f"{source.location} could not be read: {err}", transient=True
-        )
+        return error_result(source.location, "EX001", f"{source.location} could not be read: {err}", transient=True)
 
 
 def _audit_here(source: Source, raw: RawInput, ctx: CheckContext) -> ArticleResult:
@@ -214,9 +206,7 @@ def _audit_in_pool(pool: LocalChecks, source: Source, raw: RawInput, ctx: CheckC
     doc, outputs = part
     load_all()  # the service checks are looked up here, perhaps before anything else loaded them
     service = [c for c in CHECKS.values() if c.uses_service]
-    return result_for(
-        doc, ctx.config, lambda: assemble(doc, ctx.config, {**outputs, **check_outputs(doc, ctx, service)})
-    )
+    return result_for(doc, ctx.config, lambda: assemble(doc, ctx.config, {**outputs, **check_outputs(doc, ctx, service)}))
 
 
 class RunStopped(Exception):
@@ -242,9 +232,7 @@ class LocalPool:
                 try:
                     self._pool = LocalChecks(self.config, self.processes)
                 except Exception as err:  # no forkserver on this platform, no processes allowed, ...
-                    self._broken = (
-                        f"worker processes could not start ({err}); the articles were audited in-process"
-                    )
+                    self._broken = f"worker processes could not start ({err}); the articles were audited in-process"
             return None if self._broken else self._pool
 
     def start(self) -> None:
@@ -283,9 +271,7 @@ def check_context(config: Config) -> Iterator[CheckContext]:
         return
     try:
         with languagetool_url(
-            config.grammar.url,
-            start_timeout=config.grammar.start_timeout,
-            vocabulary=paths_from_config(config),
+            config.grammar.url, start_timeout=config.grammar.start_timeout, vocabulary=paths_from_config(config)
         ) as (url, server):
             ctx.grammar = GrammarService.from_config(url, config, server=server)
             yield ctx
@@ -385,11 +371,7 @@ def add_cross_article_findings(articles: list[ArticleResult], config: Config) ->
 def new_run(config: Config, started: str, articles: list[ArticleResult], stats: dict[str, Any]) -> RunResult:
     """A RunResult from the articles, with the run-wide findings added."""
     add_cross_article_findings(articles, config)
-    stats = {
-        **stats,
-        "reused": sum(a.reused for a in articles),
-        "checked": sum(not a.reused for a in articles),
-    }
+    stats = {**stats, "reused": sum(a.reused for a in articles), "checked": sum(not a.reused for a in articles)}
     return RunResult(
         id=uuid.uuid4().hex[:12],
         started_at=started,

@@ -225,9 +225,7 @@ def _read_locales(path: str) -> dict[str, LocaleProfile]:
             for s in services:
                 if other != code and _is_national(s) and _norm_term(s.term) not in mine:
                     foreign.setdefault(_norm_term(s.term), s)
-        suggest = {
-            k: str(v) for kind in KINDS for k, v in ((loc.get(kind) or {}).get("suggest") or {}).items()
-        }
+        suggest = {k: str(v) for kind in KINDS for k, v in ((loc.get(kind) or {}).get("suggest") or {}).items()}
         profiles[code] = LocaleProfile(
             code=code,
             name=loc.get("name", code),
@@ -340,122 +338,26 @@ def _words(text: str) -> list[str]:
 
 # Verbs that, in the advisory mood, send the reader to a service.
 _ACTION_VERBS = {
-    "call",
-    "dial",
-    "phone",
-    "ring",
-    "text",
-    "contact",
-    "go",
-    "get",
-    "attend",
-    "visit",
-    "take",
-    "ask",
-    "see",
-    "speak",
-    "talk",
-    "use",
-    "select",
-    "choose",
-    "email",
-    "head",
-    "request",
-    "book",
-    "reach",
+    "call", "dial", "phone", "ring", "text", "contact", "go", "get", "attend", "visit", "take", "ask",
+    "see", "speak", "talk", "use", "select", "choose", "email", "head", "request", "book", "reach",
 }
 _GERUNDS = {"calling", "dialling", "dialing", "phoning", "ringing", "texting", "contacting", "going", "using"}
 _FILLERS = {
-    "and",
-    "or",
-    "but",
-    "so",
-    "then",
-    "also",
-    "always",
-    "please",
-    "just",
-    "first",
-    "instead",
-    "immediately",
-    "now",
-    "urgently",
-    "quickly",
-    "straight",
-    "away",
-    "either",
-    "still",
-    "should",
-    "must",
-    "can",
-    "could",
-    "may",
-    "might",
-    "will",
-    "shall",
-    "'ll",
-    "you",
-    "someone",
-    "somebody",
-    "they",
-    "we",
-    "directly",
+    "and", "or", "but", "so", "then", "also", "always", "please", "just", "first", "instead", "immediately",
+    "now", "urgently", "quickly", "straight", "away", "either", "still", "should", "must", "can", "could",
+    "may", "might", "will", "shall", "'ll", "you", "someone", "somebody", "they", "we", "directly",
 }
 _MODALS = {"should", "must", "can", "could", "may", "might", "will", "shall", "'ll"}
 _CONJUNCTIONS = {"and", "or", "then"}
 # Verbs that open an imperative clause ("Talk to someone you trust or call ...").
 _IMPERATIVE_OPENERS = _ACTION_VERBS | {
-    "stay",
-    "keep",
-    "lie",
-    "sit",
-    "stop",
-    "tell",
-    "say",
-    "put",
-    "give",
-    "check",
-    "try",
-    "follow",
-    "find",
-    "press",
-    "make",
-    "help",
-    "wait",
-    "look",
-    "remove",
-    "start",
-    "do",
+    "stay", "keep", "lie", "sit", "stop", "tell", "say", "put", "give", "check", "try", "follow", "find",
+    "press", "make", "help", "wait", "look", "remove", "start", "do",
 }
 _TO_HEADS = {
-    "need",
-    "needs",
-    "have",
-    "has",
-    "ought",
-    "want",
-    "important",
-    "vital",
-    "essential",
-    "best",
-    "safest",
-    "better",
-    "sure",
-    "advised",
-    "told",
-    "able",
-    "remember",
-    "is",
-    "hesitate",
-    "delay",
-    "wait",
-    "help",
-    "try",
-    "urgent",
-    "okay",
-    "ok",
-    "fine",
-    "safe",
+    "need", "needs", "have", "has", "ought", "want", "important", "vital", "essential", "best", "safest",
+    "better", "sure", "advised", "told", "able", "remember", "is", "hesitate", "delay", "wait", "help",
+    "try", "urgent", "okay", "ok", "fine", "safe",
 }
 _SIGNPOST_HEADS = {"when", "how", "whether", "where", "what", "why", "about"}
 _DELEGATE = {"ask", "get", "tell", "have", "let", "make"}
@@ -707,17 +609,7 @@ def _recognise_sentence(sentence: str, offset: int, profile: LocaleProfile) -> l
         if cur is None or (cur.strength == "weak" and strength == "strong"):
             start, end = (offset + at[0], offset + at[1]) if at[0] >= 0 else (-1, -1)
             best[(kind, topics)] = MessageMatch(
-                kind,
-                strength,
-                service,
-                offset,
-                offset + len(sentence),
-                reason,
-                foreign,
-                False,
-                start,
-                end,
-                topics,
+                kind, strength, service, offset, offset + len(sentence), reason, foreign, False, start, end, topics
             )
 
     foreign_kinds = {m.service.kind for m, v in judged if m.foreign and v.actioned and not v.negated}
@@ -734,9 +626,7 @@ def _recognise_sentence(sentence: str, offset: int, profile: LocaleProfile) -> l
             offer(svc.kind, "weak", svc.term, reason, svc.locale, at=at)
             continue
         if svc.needs_urgency and not _URGENCY.search(sentence):
-            offer(
-                svc.kind, "weak", svc.term, "it does not say to get help urgently", at=at, topics=svc.topics
-            )
+            offer(svc.kind, "weak", svc.term, "it does not say to get help urgently", at=at, topics=svc.topics)
             continue
         if svc.kind in foreign_kinds and not svc.is_number:
             reason = "the number given with it belongs to another country"
@@ -748,9 +638,7 @@ def _recognise_sentence(sentence: str, offset: int, profile: LocaleProfile) -> l
         if hit and not any(k == kind for k, _ in best):
             before = _words(sentence[_clause_start(sentence, hit.start()) : hit.start()])
             if not _negated(before):
-                offer(
-                    kind, "weak", hit.group(0), "it does not say whom to call or where to go", at=hit.span()
-                )
+                offer(kind, "weak", hit.group(0), "it does not say whom to call or where to go", at=hit.span())
     for kind, cue in _STATEMENT_CUES.items():
         hit = cue.search(sentence)
         if hit and not any(k == kind for k, _ in best):
@@ -775,9 +663,7 @@ class TopicScore:
     evidence: dict[str, int]  # "zone: term" -> hits
 
 
-def _hits(
-    triggers: tuple[Trigger, ...], text: str, exclude: tuple[str, ...]
-) -> list[tuple[Trigger, int, int]]:
+def _hits(triggers: tuple[Trigger, ...], text: str, exclude: tuple[str, ...]) -> list[tuple[Trigger, int, int]]:
     """Trigger matches in `text`; an excluded phrase never counts and overlapping terms count once."""
     lower = text.lower()
     for phrase in exclude:
@@ -807,9 +693,7 @@ def score_topics(doc: Document, packs: tuple[TopicPack, ...], *, body_cap: int =
     zones = {
         "title": [doc.title.translate(_APOSTROPHES)],
         "headings": [doc.block_text(b).translate(_APOSTROPHES) for b in doc.blocks if b.kind == "heading"],
-        "body": [
-            "\n".join(doc.block_text(b) for b in doc.blocks if b.kind != "heading").translate(_APOSTROPHES)
-        ],
+        "body": ["\n".join(doc.block_text(b) for b in doc.blocks if b.kind != "heading").translate(_APOSTROPHES)],
     }
     out = []
     for pack in packs:
@@ -881,7 +765,9 @@ def _is_help_heading(heading: str, phrases: tuple[str, ...]) -> bool:
     return any(p in h for p in phrases)
 
 
-def locate_messages(doc: Document, profile: LocaleProfile, *, early_fraction: float = 0.4) -> list[Located]:
+def locate_messages(
+    doc: Document, profile: LocaleProfile, *, early_fraction: float = 0.4
+) -> list[Located]:
     """Recognise messages in the article body (block by block) and in stripped boilerplate."""
     phrases = tuple(_norm_term(p) for p in profile.help_headings)
     headings = {b.section: doc.block_text(b) for b in doc.blocks if b.kind == "heading"}

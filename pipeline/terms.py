@@ -106,13 +106,7 @@ class TermReport:
 # --- word familiarity -------------------------------------------------------------------------
 
 # British medical spellings are rare in wordfreq's mostly American counts: "foetal" 2.6, "fetal" 3.4.
-_TWINS = (
-    (r"oe", "e"),
-    (r"ae", "e"),
-    (r"our\b", "or"),
-    (r"tre\b", "ter"),
-    (r"is(e|ed|es|ing|ation)\b", r"iz\1"),
-)
+_TWINS = ((r"oe", "e"), (r"ae", "e"), (r"our\b", "or"), (r"tre\b", "ter"), (r"is(e|ed|es|ing|ation)\b", r"iz\1"))
 
 
 @functools.lru_cache(maxsize=65536)
@@ -128,39 +122,7 @@ def zipf(phrase: str) -> float:
 
 
 _STOPWORDS = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "of",
-        "in",
-        "on",
-        "to",
-        "for",
-        "and",
-        "or",
-        "with",
-        "by",
-        "from",
-        "at",
-        "as",
-        "is",
-        "are",
-        "be",
-        "it",
-        "its",
-        "this",
-        "that",
-        "your",
-        "you",
-        "their",
-        "them",
-        "they",
-        "into",
-        "out",
-        "up",
-        "down",
-    ]
+    ["a", "an", "the", "of", "in", "on", "to", "for", "and", "or", "with", "by", "from", "at", "as", "is", "are", "be", "it", "its", "this", "that", "your", "you", "their", "them", "they", "into", "out", "up", "down"]
 )
 _LEAD_IN = " \"'\u2018\u201c([-\u2013\u20140123456789."
 _ROMAN = re.compile(r"^(?=[MDCLXVI]{2,}$)M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})$")
@@ -216,11 +178,7 @@ class _Judge:
             known = self._rare[word] = (
                 len(word) >= self.cfg.min_word_length
                 and word.isalpha()
-                and (
-                    self._unfamiliar(word.lower())
-                    if word in self.vocab
-                    else self._built_medical(word.lower())
-                )
+                and (self._unfamiliar(word.lower()) if word in self.vocab else self._built_medical(word.lower()))
             )
         return known
 
@@ -288,9 +246,7 @@ class _Sentences:
         i = self.index(pos)
         if i not in self._shouting:
             sent = self.spans[i]
-            words = [
-                t.text for t in tokens(text[sent.start : sent.end]) if t.text.isalpha() and len(t.text) > 1
-            ]
+            words = [t.text for t in tokens(text[sent.start : sent.end]) if t.text.isalpha() and len(t.text) > 1]
             self._shouting[i] = len(words) >= 4 and sum(w.isupper() for w in words) * 2 > len(words)
         return self._shouting[i]
 
@@ -306,7 +262,7 @@ def _glossary_key(concept: Concept, surface: str) -> str:
 
 
 def _abbreviation_key(word: str) -> str:
-    """ "AAAs" -> "AAA": a lower-case s after an acronym is a plural."""
+    """"AAAs" -> "AAA": a lower-case s after an acronym is a plural."""
     return word[:-1] if word.endswith("s") and is_acronym(word[:-1]) else word
 
 
@@ -334,14 +290,7 @@ def find_uses(text: str, judge: _Judge, sents: _Sentences) -> list[Use]:
     toks = tokens(text)
     matches = judge.matcher.find(text, toks)
     uses: list[Use] = [
-        Use(
-            _glossary_key(m.concept, text[m.start : m.end]),
-            m.concept.kind,
-            m.start,
-            m.end,
-            "glossary",
-            m.concept,
-        )
+        Use(_glossary_key(m.concept, text[m.start : m.end]), m.concept.kind, m.start, m.end, "glossary", m.concept)
         for m in matches
         if not judge.concept_familiar(m.concept)
         and not (m.concept.kind == "abbreviation" and _post_nominal(text, m.start, m.end))
@@ -375,10 +324,8 @@ def find_uses(text: str, judge: _Judge, sents: _Sentences) -> list[Use]:
                 or sents.shouting(text, tok.start)
             ):
                 uses.append(Use(key, "abbreviation", tok.start, tok.end, "abbreviation"))
-        elif (
-            not word.isupper()
-            and judge.rare_medical(word)
-            and not (_proper_noun(tok, text, sents) and not judge.specialty_word(word))
+        elif not word.isupper() and judge.rare_medical(word) and not (
+            _proper_noun(tok, text, sents) and not judge.specialty_word(word)
         ):
             if pending and not re.fullmatch(r"[ \-\u2010\u2011]", text[pending[-1].end : tok.start]):
                 flush()
@@ -452,8 +399,7 @@ _ABBR_IN_BRACKETS = re.compile(r"\s*\(\s*[A-Za-z0-9&.\-]*[A-Z]{2}[A-Za-z0-9&.\-]
 # Another name given beside the term: "Labial fusion, or labial adhesion, is ...",
 # "A transient ischaemic attack (TIA) or mini-stroke happens when ...".
 _SYNONYM = re.compile(
-    r"\s*,\s+or\s+[^,.;()]{2,60},|\s+or\s+[\w'\u2019-]+(?:\s+[\w'\u2019-]+)?(?=\s+(?:is|are|happens|occurs)\s)",
-    re.I,
+    r"\s*,\s+or\s+[^,.;()]{2,60},|\s+or\s+[\w'\u2019-]+(?:\s+[\w'\u2019-]+)?(?=\s+(?:is|are|happens|occurs)\s)", re.I
 )
 _NEXT_WORD = re.compile(r"\s+[a-z][\w'\u2019-]*")  # the noun a rare adjective qualifies
 _CITATION = re.compile(r"^[\d\s,;:.\-\u2013]+$")
@@ -485,9 +431,7 @@ _DEFINED_AS = re.compile(
     re.I,
 )
 # What may come before a term that is the subject of a definition: "An", "The", "4. Hydrostatic".
-_SUBJECT_LEAD = re.compile(
-    r"^\s*(?:\d+\.\s*)?(?:(?:an?|the|this|these|your)\s+)?(?:[\w'\u2019-]+\s+){0,2}$", re.I
-)
+_SUBJECT_LEAD = re.compile(r"^\s*(?:\d+\.\s*)?(?:(?:an?|the|this|these|your)\s+)?(?:[\w'\u2019-]+\s+){0,2}$", re.I)
 _NAMED = re.compile(
     r"\b(?P<how>called|known\s+as|termed|named|so-called|referred\s+to\s+as)\s+[\"'\u201c\u2018]?\s*(?:(?:the|a|an)\s+)?"
     r"(?:(?:[\w'\u2019-]+\s+){1,4}(?:or|and)\s+)?(?:[\w'\u2019-]+\s+){0,2}[\"'\u201c\u2018]?$",
@@ -502,8 +446,7 @@ _CATEGORY = (
 _CATEGORY_BEFORE = re.compile(rf"\b(?:the|a|an)\s+(?:{_CATEGORY})\s+$", re.I)
 # A definition in the next sentence: "<subject> is a / are when / means ...".
 _DEFINING_VERB = re.compile(
-    r"\s+(?:\([^()]*\)\s+)?(?:is|are|means|refers\s+to|describes)\s+(?:when|where|how|what|a|an|the|something)\b",
-    re.I,
+    r"\s+(?:\([^()]*\)\s+)?(?:is|are|means|refers\s+to|describes)\s+(?:when|where|how|what|a|an|the|something)\b", re.I
 )
 _ANAPHORS = frozenset({"it", "this", "they", "these", "that"})
 
@@ -561,41 +504,7 @@ def _related(use: Use) -> set[str]:
 
 
 _CLAUSE_WORDS = frozenset(
-    [
-        "is",
-        "are",
-        "was",
-        "were",
-        "be",
-        "been",
-        "has",
-        "have",
-        "had",
-        "can",
-        "may",
-        "might",
-        "will",
-        "would",
-        "should",
-        "it",
-        "they",
-        "this",
-        "that",
-        "which",
-        "who",
-        "called",
-        "like",
-        "including",
-        "with",
-        "by",
-        "and",
-        "or",
-        "but",
-        "causes",
-        "cause",
-        "caused",
-        "causing",
-    ]
+    ["is", "are", "was", "were", "be", "been", "has", "have", "had", "can", "may", "might", "will", "would", "should", "it", "they", "this", "that", "which", "who", "called", "like", "including", "with", "by", "and", "or", "but", "causes", "cause", "caused", "causing"]
 )
 
 
@@ -722,11 +631,7 @@ def _gloss_after(
             return Gloss("dash", g0, g1)
 
     # "X, which means ...", "X, where ...", "X, a serious condition of ...", "X, such as ..."
-    for pattern, name in (
-        (_WHICH_AFTER, "which is"),
-        (_APPOSITIVE_AFTER, "appositive"),
-        (_EXAMPLE_AFTER, "example"),
-    ):
+    for pattern, name in ((_WHICH_AFTER, "which is"), (_APPOSITIVE_AFTER, "appositive"), (_EXAMPLE_AFTER, "example")):
         m = pattern.match(rest)
         if m:
             return Gloss(name, rest_start + m.start(), sent.end)
@@ -770,9 +675,7 @@ def _about(sentence: str, use: Use, following: list[Use], text: str, sents: _Sen
         return True
     names = {fold(f) for f in _related(use)}
     heading = sents.of(use.start)
-    names.update(
-        fold(a) for a in re.findall(r"\(\s*([A-Z][A-Za-z0-9&]*[A-Z])\s*\)", text[heading.start : heading.end])
-    )
+    names.update(fold(a) for a in re.findall(r"\(\s*([A-Z][A-Za-z0-9&]*[A-Z])\s*\)", text[heading.start : heading.end]))
     words = {t.folded for t in tokens(sentence)}
     return any(set(fold(n).split()) <= words for n in names) or any(fold(u.key) in names for u in following)
 
@@ -835,9 +738,7 @@ def _covered(key: str, earlier: list[str], judge: _Judge) -> bool:
     words = fold(key).split()
     hard = {w for w in words if w not in _STOPWORDS and zipf(w) < judge.cfg.zipf_medical_word}
     seen = {w for e in earlier for w in fold(e).split()}
-    contains_earlier = any(
-        len(fold(e).split()) < len(words) and _contains(words, fold(e).split()) for e in earlier
-    )
+    contains_earlier = any(len(fold(e).split()) < len(words) and _contains(words, fold(e).split()) for e in earlier)
     return hard <= seen if hard else contains_earlier
 
 
@@ -933,19 +834,10 @@ def inconsistent_explanations(articles: Iterable[ArticleResult], min_overlap: fl
                         span=(span["start"], span["end"]),
                         excerpt=explanation,
                         suggestion=f"Explain '{item['term']}' the same way across the series"
-                        + (
-                            f", for example: {item['suggested_explanation']}"
-                            if item.get("suggested_explanation")
-                            else ""
-                        )
+                        + (f", for example: {item['suggested_explanation']}" if item.get("suggested_explanation") else "")
                         + ".",
-                        data={
-                            "article": art.id,
-                            "other_article": other.id,
-                            "other_source": other.source,
-                            "other_explanation": prev["explanation"],
-                            "term": item["term"],
-                        },
+                        data={"article": art.id, "other_article": other.id, "other_source": other.source,
+                              "other_explanation": prev["explanation"], "term": item["term"]},
                     )
                 )
                 break

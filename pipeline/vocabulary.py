@@ -367,9 +367,7 @@ _TO_BRITISH: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 )
 # -emic adjectives follow their -emia noun (anaemic), but systemic, endemic or academic do not.
 # A cheap first test: only words containing one of these can change.
-_MAY_CHANGE = re.compile(
-    r"hem|emi|esth|edema|esophag|estr|rrhe|pne|ped|etiolog|cec|celiac|cesar|fec|tumor|ameb"
-)
+_MAY_CHANGE = re.compile(r"hem|emi|esth|edema|esophag|estr|rrhe|pne|ped|etiolog|cec|celiac|cesar|fec|tumor|ameb")
 _EMIC = re.compile(r"(?:(?<=[bcdfgklmnprstvxz])|(?<=th)|(?<=sch))emic")
 _EMIC_NEVER = re.compile(r"(?:demic|stemic|lemic)")  # endemic, systemic, polemic
 # -ize is correct British (Oxford) spelling too, so only the -ise form is bound to a locale.

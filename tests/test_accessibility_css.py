@@ -40,17 +40,13 @@ def test_compound_keys(selector: str, keys: list[tuple[str, str] | None] | None)
         ("a  ~  b>c", [False, True, True]),
     ],
 )
-def test_compounds_left_of_sibling_combinators_are_not_ancestors(
-    selector: str, ancestors: list[bool]
-) -> None:
+def test_compounds_left_of_sibling_combinators_are_not_ancestors(selector: str, ancestors: list[bool]) -> None:
     assert [c.ancestor for c in _compounds(selector) or []] == ancestors
 
 
 def test_rules_that_set_no_tracked_property_are_not_matched_and_untracked_properties_raise() -> None:
     soup = BeautifulSoup(
-        "<style>p { color: red } .x { display: none }</style><p class='x'>a</p>",
-        "lxml",
-        multi_valued_attributes=None,
+        "<style>p { color: red } .x { display: none }</style><p class='x'>a</p>", "lxml", multi_valued_attributes=None
     )
     sheet = StyleSheet.from_page(soup)
     assert sheet.value(soup.p, "display") == "none"  # type: ignore[arg-type]
@@ -89,36 +85,20 @@ COMPOUND = st.one_of(
     st.sampled_from(NAMES).map(lambda n: "#" + n),
     st.tuples(st.sampled_from(TAGS), st.sampled_from(NAMES)).map(lambda t: f"{t[0]}.{t[1]}"),
     st.sampled_from(
-        [
-            "*",
-            "[hidden]",
-            "[HIDDEN]",
-            '[title="x .a"]',
-            "[data-x=B]",
-            "div[data-x]",
-            ":not(.a)",
-            ":not([hidden])",
-            ":is(.a, #b)",
-            "p:first-child",
-            "[lang|=en]",
-            ":scope",
-        ]
+        ["*", "[hidden]", "[HIDDEN]", '[title="x .a"]', "[data-x=B]", "div[data-x]", ":not(.a)",
+         ":not([hidden])", ":is(.a, #b)", "p:first-child", "[lang|=en]", ":scope"]
     ),
 )
-SELECTOR = st.lists(
-    st.tuples(COMPOUND, st.sampled_from([" ", " > ", " + ", " ~ "])), min_size=1, max_size=3
-).map(lambda parts: "".join(c + sep for c, sep in parts[:-1]) + parts[-1][0])
-DECL = st.sampled_from(
-    ["display: none", "visibility: hidden", "display: block !important", "color: red", "top: -9999px"]
+SELECTOR = st.lists(st.tuples(COMPOUND, st.sampled_from([" ", " > ", " + ", " ~ "])), min_size=1, max_size=3).map(
+    lambda parts: "".join(c + sep for c, sep in parts[:-1]) + parts[-1][0]
 )
+DECL = st.sampled_from(["display: none", "visibility: hidden", "display: block !important", "color: red", "top: -9999px"])
 
 
 @st.composite
 def element(draw: st.DrawFn, depth: int = 0) -> str:
     tag = draw(st.sampled_from(TAGS))
-    cls = draw(st.sampled_from([" ", "\t", "\u00a0"])).join(
-        draw(st.lists(st.sampled_from(NAMES), max_size=2))
-    )
+    cls = draw(st.sampled_from([" ", "\t", "\u00a0"])).join(draw(st.lists(st.sampled_from(NAMES), max_size=2)))
     ident = draw(st.sampled_from(["", *NAMES]))
     extra = draw(st.sampled_from(["", " hidden", ' data-x="B"', ' DATA-X="a" title="x .a"']))
     attrs = (f' class="{cls}"' if cls else "") + (f' id="{ident}"' if ident else "") + extra
@@ -127,16 +107,11 @@ def element(draw: st.DrawFn, depth: int = 0) -> str:
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(
-    body=st.lists(element(), min_size=1, max_size=3), rules=st.lists(st.tuples(SELECTOR, DECL), max_size=6)
-)
+@given(body=st.lists(element(), min_size=1, max_size=3), rules=st.lists(st.tuples(SELECTOR, DECL), max_size=6))
 def test_index_finds_what_matching_everything_finds(body: list[str], rules: list[tuple[str, str]]) -> None:
     css = "".join(f"{sel} {{ {decl} }}" for sel, decl in rules)
-    soup = BeautifulSoup(
-        f"<html><head><style>{css}</style></head><body>{''.join(body)}</body></html>",
-        "lxml",
-        multi_valued_attributes=None,
-    )
+    soup = BeautifulSoup(f"<html><head><style>{css}</style></head><body>{''.join(body)}</body></html>", "lxml",
+                         multi_valued_attributes=None)
     assert StyleSheet.from_page(soup).by_element == _reference(soup)
 
 

@@ -52,9 +52,7 @@ def test_gate_exit_codes_and_broken_article_does_not_lose_others(tmp_path: Path)
     (tmp_path / "good.html").write_text(GOOD, encoding="utf-8")
     (tmp_path / "empty.html").write_text("", encoding="utf-8")
     out = tmp_path / "out"
-    result = runner.invoke(
-        app, ["audit", str(tmp_path), "--out", str(out), "--no-grammar", "--format", "json"]
-    )
+    result = runner.invoke(app, ["audit", str(tmp_path), "--out", str(out), "--no-grammar", "--format", "json"])
     assert result.exit_code == 1, result.output  # the empty article is an error finding
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
     by_name = {Path(a["source"]).name: a for a in report["articles"]}
@@ -67,9 +65,7 @@ def test_gate_exit_codes_and_broken_article_does_not_lose_others(tmp_path: Path)
         app, ["audit", str(tmp_path / "good.html"), "--out", str(out), "--no-grammar", "--fail-on", "error"]
     )
     assert passing.exit_code == 0, passing.output
-    never = runner.invoke(
-        app, ["audit", str(tmp_path), "--out", str(out), "--no-grammar", "--fail-on", "never"]
-    )
+    never = runner.invoke(app, ["audit", str(tmp_path), "--out", str(out), "--no-grammar", "--fail-on", "never"])
     assert never.exit_code == 0
 
 

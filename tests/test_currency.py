@@ -14,9 +14,7 @@ from pipeline.rules.currency import content_currency, find_dates, parse_date
 from .conftest import make_context
 
 
-def _doc(
-    text: str, *, dates: dict[str, str | None] | None = None, stripped: list[str] | None = None
-) -> Document:
+def _doc(text: str, *, dates: dict[str, str | None] | None = None, stripped: list[str] | None = None) -> Document:
     return Document(
         source="test:currency",
         id="cu",

@@ -34,11 +34,7 @@ def test_dask_runner_matches_thread_runner(tmp_path: Path, lt_server: LanguageTo
     run([str(site)], overrides={**common, "out": str(tmp_path / "threads")})
     dask = run(
         [str(site)],
-        overrides={
-            **common,
-            "out": str(tmp_path / "dask"),
-            "runner": {"task_runner": "dask", "dask_workers": 2},
-        },
+        overrides={**common, "out": str(tmp_path / "dask"), "runner": {"task_runner": "dask", "dask_workers": 2}},
     )
     assert dask["summary"]["audited"] == 3
     threads_findings = _findings(tmp_path / "threads" / "report.json")
@@ -55,14 +51,8 @@ def test_flow_on_threads_with_worker_processes_matches_the_in_process_flow(
     shutil.copytree(SAMPLES / "articles", site)
     common = {"grammar": {"url": lt_server.url}, "history": {"enabled": False}}
     here = run([str(site)], overrides={**common, "out": str(tmp_path / "here"), "runner": {"processes": 1}})
-    spread = run(
-        [str(site)], overrides={**common, "out": str(tmp_path / "spread"), "runner": {"processes": 2}}
-    )
+    spread = run([str(site)], overrides={**common, "out": str(tmp_path / "spread"), "runner": {"processes": 2}})
     assert "worker_processes" not in here["stats"]
     assert spread["stats"]["worker_processes"]["processes"] == 2
     assert _findings(tmp_path / "spread" / "report.json") == _findings(tmp_path / "here" / "report.json")
-    assert any(
-        r.startswith("GR")
-        for found in _findings(tmp_path / "spread" / "report.json").values()
-        for r, *_ in found
-    )
+    assert any(r.startswith("GR") for found in _findings(tmp_path / "spread" / "report.json").values() for r, *_ in found)

@@ -69,10 +69,7 @@ def test_article_blocks_in_reading_order(doc: Document) -> None:
         "Symptoms in adults.",
     ]
     assert [(b.kind, b.level) for b in doc.blocks if b.kind == "heading"] == [
-        ("heading", 1),
-        ("heading", 2),
-        ("heading", 3),
-        ("heading", 2),
+        ("heading", 1), ("heading", 2), ("heading", 3), ("heading", 2)
     ]
     assert doc.title == "Sepsis"
     assert doc.language == "en-GB"
@@ -98,16 +95,9 @@ def test_sections_follow_headings(doc: Document) -> None:
 
 def test_boilerplate_is_stripped_and_recorded(doc: Document) -> None:
     for phrase in (
-        "We use cookies",
-        "Conditions A to Z",
-        "Share on Facebook",
-        "Continue reading below",
-        "Related conditions",
-        "Meningitis",
-        "Feeling unwell?",
-        "Assess your symptoms online",
-        "© 2024 Health Site",
-        "Page last reviewed",
+        "We use cookies", "Conditions A to Z", "Share on Facebook", "Continue reading below",
+        "Related conditions", "Meningitis", "Feeling unwell?", "Assess your symptoms online",
+        "© 2024 Health Site", "Page last reviewed",
     ):
         assert phrase not in doc.text, phrase
         assert any(phrase in s for s in doc.stripped), phrase
@@ -246,52 +236,36 @@ def test_no_article_text_gives_empty_text() -> None:
 @pytest.mark.parametrize(
     ("html", "expected"),
     [
-        (
-            '<script type="application/ld+json">{"@type": "MedicalWebPage", "datePublished": "2021-03-04",'
-            ' "lastReviewed": "2023-05-06T10:00:00Z"}</script>',
-            {"published": "2021-03-04", "reviewed": "2023-05-06"},
-        ),
-        (
-            '<script type="application/ld+json">{"@graph": [{"@type": "WebSite"}, {"@type": "Article",'
-            ' "datePublished": "2020-01-02", "dateModified": "2020-02-03"}]}</script>',
-            {"published": "2020-01-02", "modified": "2020-02-03"},
-        ),
-        (
-            '<meta property="article:published_time" content="2019-11-18T08:00:00+00:00">'
-            '<meta property="article:modified_time" content="2019-12-01">',
-            {"published": "2019-11-18", "modified": "2019-12-01"},
-        ),
-        (
-            "<p>Last reviewed: <time datetime='2024-05-03'>3 May 2024</time></p>"
-            "<p>Next review due: <time datetime='2027-05-03'>3 May 2027</time></p>",
-            {"reviewed": "2024-05-03", "next_review": "2027-05-03"},
-        ),
-        (
-            "<p>Page last reviewed: 14 March 2020. Next review due: May 2023</p>",
-            {"reviewed": "2020-03-14", "next_review": "2023-05-01"},
-        ),
+        ('<script type="application/ld+json">{"@type": "MedicalWebPage", "datePublished": "2021-03-04",'
+         ' "lastReviewed": "2023-05-06T10:00:00Z"}</script>', {"published": "2021-03-04", "reviewed": "2023-05-06"}),
+        ('<script type="application/ld+json">{"@graph": [{"@type": "WebSite"}, {"@type": "Article",'
+         ' "datePublished": "2020-01-02", "dateModified": "2020-02-03"}]}</script>',
+         {"published": "2020-01-02", "modified": "2020-02-03"}),
+        ('<meta property="article:published_time" content="2019-11-18T08:00:00+00:00">'
+         '<meta property="article:modified_time" content="2019-12-01">', {"published": "2019-11-18", "modified": "2019-12-01"}),
+        ("<p>Last reviewed: <time datetime='2024-05-03'>3 May 2024</time></p>"
+         "<p>Next review due: <time datetime='2027-05-03'>3 May 2027</time></p>",
+         {"reviewed": "2024-05-03", "next_review": "2027-05-03"}),
+        ("<p>Page last reviewed: 14 March 2020. Next review due: May 2023</p>",
+         {"reviewed": "2020-03-14", "next_review": "2023-05-01"}),
         ("<p>Published on September 12th, 2023</p>", {"published": "2023-09-12"}),
         ("<p>Medically reviewed by Jane Doe, MD on March 3, 2024</p>", {"reviewed": "2024-03-03"}),
         ("<p>Reviewed by Dr Amir Khan, GP</p><p>Updated: 2 June 2022</p>", {"modified": "2022-06-02"}),
     ],
 )
 def test_dates_from_every_source(html: str, expected: dict[str, str]) -> None:
-    page = (
-        f"<html><head>{html if '<meta' in html or 'ld+json' in html else ''}</head><body><article>"
-        f"<p>Body text of the article, long enough to be the article on this page.</p>"
-        f"{'' if '<meta' in html or 'ld+json' in html else html}</article></body></html>"
-    )
+    page = f"<html><head>{html if '<meta' in html or 'ld+json' in html else ''}</head><body><article>" \
+           f"<p>Body text of the article, long enough to be the article on this page.</p>" \
+           f"{'' if '<meta' in html or 'ld+json' in html else html}</article></body></html>"
     doc = extract(RawPage(source="x", html=page), ExtractionConfig(htmldate_fallback=False))
     assert {k: v for k, v in doc.dates.items() if v} == expected
     assert set(doc.dates) >= {"published", "reviewed", "next_review"}
 
 
 def test_visible_label_wins_over_metadata() -> None:
-    page = (
-        '<html><head><meta property="article:published_time" content="2010-01-01"></head><body><article>'
-        "<p>Some article text that is long enough to be kept as the article.</p>"
-        "<p>Originally published: 12 September 2023</p></article></body></html>"
-    )
+    page = ('<html><head><meta property="article:published_time" content="2010-01-01"></head><body><article>'
+            "<p>Some article text that is long enough to be kept as the article.</p>"
+            "<p>Originally published: 12 September 2023</p></article></body></html>")
     assert extract(RawPage(source="x", html=page)).dates["published"] == "2023-09-12"
 
 
@@ -305,20 +279,14 @@ def test_date_order_day_first_or_month_first() -> None:
 
 
 def test_markdown_article_with_front_matter() -> None:
-    text = (
-        "---\ntitle: Colds\nreviewed: 2024-05-03\nlang: en-GB\n---\n# Colds\n\nA cold is a mild infection.\n\n"
-        "## Treatment\n\n- rest\n- drink fluids\n\n> Call 111 if you are worried.\n"
-    )
+    text = "---\ntitle: Colds\nreviewed: 2024-05-03\nlang: en-GB\n---\n# Colds\n\nA cold is a mild infection.\n\n" \
+           "## Treatment\n\n- rest\n- drink fluids\n\n> Call 111 if you are worried.\n"
     doc = from_markdown("colds.md", text)
     assert doc.title == "Colds" and doc.language == "en-GB"
     assert doc.dates["reviewed"] == "2024-05-03"
     assert [(b.kind, doc.block_text(b)) for b in doc.blocks] == [
-        ("heading", "Colds."),
-        ("paragraph", "A cold is a mild infection."),
-        ("heading", "Treatment."),
-        ("list_item", "rest."),
-        ("list_item", "drink fluids."),
-        ("callout", "Call 111 if you are worried."),
+        ("heading", "Colds."), ("paragraph", "A cold is a mild infection."), ("heading", "Treatment."),
+        ("list_item", "rest."), ("list_item", "drink fluids."), ("callout", "Call 111 if you are worried."),
     ]
 
 

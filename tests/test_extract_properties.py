@@ -19,77 +19,15 @@ from pipeline.segment import as_sentence, sentence_spans
 
 WORD = re.compile(r"\w+")
 WORDS = st.sampled_from(
-    [
-        "sepsis",
-        "Call",
-        "999",
-        "fever",
-        "Dr.",
-        "e.g.",
-        "2.5",
-        "mg",
-        "café",
-        "A&E",
-        "NHS",
-        "it's",
-        "un",
-        "well",
-        "approx.",
-        "—",
-        "?",
-        "!",
-        ":",
-        ";",
-        ",",
-        "(see",
-        "below)",
-        "“quoted”",
-        "\u00a0",
-        "\u200b",
-        "x" * 40,
-    ]
+    ["sepsis", "Call", "999", "fever", "Dr.", "e.g.", "2.5", "mg", "café", "A&E", "NHS", "it's", "un", "well",
+     "approx.", "—", "?", "!", ":", ";", ",", "(see", "below)", "“quoted”", "\u00a0", "\u200b", "x" * 40]
 )
 TEXT = st.lists(WORDS, min_size=0, max_size=12).map(" ".join)
 INLINE = ["span", "a", "b", "em", "strong", "abbr", "small"]
-BLOCK = [
-    "p",
-    "div",
-    "section",
-    "article",
-    "main",
-    "ul",
-    "ol",
-    "li",
-    "h1",
-    "h2",
-    "h3",
-    "blockquote",
-    "table",
-    "tr",
-    "td",
-    "th",
-    "nav",
-    "aside",
-    "header",
-    "footer",
-    "figure",
-    "figcaption",
-    "pre",
-]
-CLASSES = [
-    "",
-    "ad-slot",
-    "share-tools",
-    "callout",
-    "promo",
-    "related-content",
-    "visually-hidden",
-    "article-body",
-    "nhsuk-warning-callout",
-    "sidebar",
-    "content",
-    "meta",
-]
+BLOCK = ["p", "div", "section", "article", "main", "ul", "ol", "li", "h1", "h2", "h3", "blockquote",
+         "table", "tr", "td", "th", "nav", "aside", "header", "footer", "figure", "figcaption", "pre"]
+CLASSES = ["", "ad-slot", "share-tools", "callout", "promo", "related-content", "visually-hidden",
+           "article-body", "nhsuk-warning-callout", "sidebar", "content", "meta"]
 
 
 def _attrs(draw: st.DrawFn) -> str:
@@ -113,24 +51,9 @@ def markup(draw: st.DrawFn, depth: int = 0) -> str:
             tag = draw(st.sampled_from(INLINE))
             pieces.append(f"<{tag}{_attrs(draw)}>{draw(TEXT)}</{tag}>")
         elif choice == 2:
-            pieces.append(
-                draw(
-                    st.sampled_from(
-                        [
-                            "<br>",
-                            "<br><br>",
-                            "<hr>",
-                            "<img src='a.png' alt='x'>",
-                            "<script>var a = '<p>no</p>';</script>",
-                            "<!-- note -->",
-                            "<style>p{}</style>",
-                            "</p>",
-                            "<li>",
-                            "&nbsp;&amp;",
-                        ]
-                    )
-                )
-            )
+            pieces.append(draw(st.sampled_from(["<br>", "<br><br>", "<hr>", "<img src='a.png' alt='x'>",
+                                                "<script>var a = '<p>no</p>';</script>", "<!-- note -->",
+                                                "<style>p{}</style>", "</p>", "<li>", "&nbsp;&amp;"])))
         else:
             tag = draw(st.sampled_from(BLOCK))
             pieces.append(f"<{tag}{_attrs(draw)}>{draw(markup(depth + 1))}</{tag}>")
@@ -225,11 +148,8 @@ def test_sentence_spans_cover_the_text(text: str) -> None:
     assert _squash("".join(text[s.start : s.end] for s in spans)) == _squash(text)
 
 
-@given(
-    st.sampled_from(["Dr.", "e.g.", "approx.", "Mr.", "i.e.", "vs."]),
-    st.sampled_from(["Smith", "Paracetamol", "5"]),
-    st.sampled_from(["2.5", "0.5", "37.8"]),
-)
+@given(st.sampled_from(["Dr.", "e.g.", "approx.", "Mr.", "i.e.", "vs."]), st.sampled_from(["Smith", "Paracetamol", "5"]),
+       st.sampled_from(["2.5", "0.5", "37.8"]))
 def test_abbreviations_and_decimals_do_not_split(abbr: str, word: str, number: str) -> None:
     text = f"Take {number} mg as advised by {abbr} {word} today. Then rest."
     assert [text[s.start : s.end] for s in sentence_spans(text)] == [

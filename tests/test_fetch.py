@@ -25,13 +25,8 @@ PAGE = (
 
 
 def config(**fetch: Any) -> Config:
-    base: dict[str, Any] = {
-        "allow_private": True,
-        "respect_robots": False,
-        "retries": 0,
-        "backoff": 0.0,
-        "timeout": 2.0,
-    }
+    base: dict[str, Any] = {"allow_private": True, "respect_robots": False, "retries": 0, "backoff": 0.0,
+                            "timeout": 2.0}
     return from_mapping({"grammar": {"enabled": False}, "fetch": {**base, **fetch}})
 
 
@@ -48,9 +43,7 @@ def fetcher(**fetch: Any) -> Fetcher:
 
 def test_fetches_and_decodes_with_the_header_charset(httpserver: HTTPServer) -> None:
     body = PAGE.replace("mild", "mild – £5").replace("charset='utf-8'", "").encode("cp1252")
-    httpserver.expect_request("/colds").respond_with_data(
-        body, content_type="text/html; charset=windows-1252"
-    )
+    httpserver.expect_request("/colds").respond_with_data(body, content_type="text/html; charset=windows-1252")
     doc = load(Source("url", httpserver.url_for("/colds")), config())
     assert "A cold is a mild – £5 infection" in doc.text
     request = httpserver.log[-1][0]
@@ -58,9 +51,7 @@ def test_fetches_and_decodes_with_the_header_charset(httpserver: HTTPServer) -> 
 
 
 def test_charset_from_the_page_when_the_header_has_none(httpserver: HTTPServer) -> None:
-    body = (
-        PAGE.replace("charset='utf-8'", "charset='iso-8859-1'").replace("mild", "mild café").encode("latin-1")
-    )
+    body = PAGE.replace("charset='utf-8'", "charset='iso-8859-1'").replace("mild", "mild café").encode("latin-1")
     httpserver.expect_request("/p").respond_with_data(body, content_type="text/html")
     assert "mild café infection" in load(Source("url", httpserver.url_for("/p")), config()).text
 
@@ -89,9 +80,7 @@ def test_server_errors_after_every_retry(httpserver: HTTPServer) -> None:
 
 
 def test_retry_after_is_honoured(httpserver: HTTPServer) -> None:
-    httpserver.expect_ordered_request("/slow").respond_with_data(
-        "wait", status=429, headers={"Retry-After": "1"}
-    )
+    httpserver.expect_ordered_request("/slow").respond_with_data("wait", status=429, headers={"Retry-After": "1"})
     httpserver.expect_ordered_request("/slow").respond_with_data(PAGE, content_type="text/html")
     started = time.monotonic()
     assert fetcher(retries=1).fetch(httpserver.url_for("/slow")).status == 200
@@ -124,9 +113,7 @@ def test_redirect_loop(httpserver: HTTPServer) -> None:
 
 def test_redirect_limit(httpserver: HTTPServer) -> None:
     for i in range(4):
-        httpserver.expect_request(f"/r{i}").respond_with_data(
-            "", status=302, headers={"Location": f"/r{i + 1}"}
-        )
+        httpserver.expect_request(f"/r{i}").respond_with_data("", status=302, headers={"Location": f"/r{i + 1}"})
     with pytest.raises(LoadError, match=r"more than 2 redirects \(fetch.max_redirects\)"):
         fetcher(max_redirects=2).fetch(httpserver.url_for("/r0"))
 
@@ -152,24 +139,15 @@ def test_content_type_must_be_a_page(httpserver: HTTPServer) -> None:
 
 @pytest.mark.parametrize(
     "url",
-    [
-        "http://127.0.0.1:9/x",
-        "http://localhost/x",
-        "http://10.1.2.3/",
-        "http://192.168.0.1/admin",
-        "http://169.254.169.254/latest/meta-data/",
-        "http://[::1]/",
-        "http://0.0.0.0/",
-    ],
+    ["http://127.0.0.1:9/x", "http://localhost/x", "http://10.1.2.3/", "http://192.168.0.1/admin",
+     "http://169.254.169.254/latest/meta-data/", "http://[::1]/", "http://0.0.0.0/"],
 )
 def test_private_loopback_and_link_local_addresses_are_refused(url: str) -> None:
     with pytest.raises(LoadError, match="private, loopback or link-local address"):
         check_address(url, allow_private=False)
 
 
-@pytest.mark.parametrize(
-    "url", ["file:///etc/passwd", "ftp://example.org/a", "gopher://x/", "javascript:alert(1)"]
-)
+@pytest.mark.parametrize("url", ["file:///etc/passwd", "ftp://example.org/a", "gopher://x/", "javascript:alert(1)"])
 def test_other_schemes_are_refused(url: str) -> None:
     with pytest.raises(LoadError, match="only http and https"):
         check_address(url, allow_private=True)
@@ -186,9 +164,7 @@ def test_allow_hosts_opens_one_host_or_network_only() -> None:
     check_address("http://localhost:8080/x", allow_private=False, allow_hosts=["localhost"])
     check_address("http://127.0.0.5/x", allow_private=False, allow_hosts=["127.0.0.0/8"])
     with pytest.raises(LoadError):
-        check_address(
-            "http://169.254.169.254/", allow_private=False, allow_hosts=["localhost", "127.0.0.0/8"]
-        )
+        check_address("http://169.254.169.254/", allow_private=False, allow_hosts=["localhost", "127.0.0.0/8"])
 
 
 def test_redirect_to_a_private_address_is_refused(httpserver: HTTPServer) -> None:
@@ -204,8 +180,7 @@ def test_redirect_to_a_private_address_is_refused(httpserver: HTTPServer) -> Non
 
 def test_robots_txt_is_respected(httpserver: HTTPServer) -> None:
     httpserver.expect_request("/robots.txt").respond_with_data(
-        "User-agent: health-audit\nDisallow: /private/\n\nUser-agent: *\nDisallow: /\n",
-        content_type="text/plain",
+        "User-agent: health-audit\nDisallow: /private/\n\nUser-agent: *\nDisallow: /\n", content_type="text/plain"
     )
     httpserver.expect_request("/private/page").respond_with_data(PAGE, content_type="text/html")
     httpserver.expect_request("/public").respond_with_data(PAGE, content_type="text/html")
@@ -233,13 +208,9 @@ def test_unreachable_robots_txt_forbids_fetching(httpserver: HTTPServer) -> None
 def test_etag_revalidation_uses_the_local_cache(httpserver: HTTPServer, tmp_path: Path) -> None:
     url_path = "/cached"
     httpserver.expect_ordered_request(url_path).respond_with_data(
-        PAGE,
-        content_type="text/html; charset=utf-8",
-        headers={"ETag": '"v1"', "Last-Modified": "Mon, 04 Mar 2024 10:00:00 GMT"},
+        PAGE, content_type="text/html; charset=utf-8", headers={"ETag": '"v1"', "Last-Modified": "Mon, 04 Mar 2024 10:00:00 GMT"}
     )
-    httpserver.expect_ordered_request(url_path, headers={"If-None-Match": '"v1"'}).respond_with_data(
-        "", status=304
-    )
+    httpserver.expect_ordered_request(url_path, headers={"If-None-Match": '"v1"'}).respond_with_data("", status=304)
     first = fetcher(cache_dir=str(tmp_path)).fetch(httpserver.url_for(url_path))
     second = fetcher(cache_dir=str(tmp_path)).fetch(httpserver.url_for(url_path))
     assert not first.from_cache and second.from_cache
@@ -258,9 +229,8 @@ def test_delay_between_requests_to_one_host(httpserver: HTTPServer) -> None:
 
 
 def test_crawl_delay_from_robots_txt(httpserver: HTTPServer) -> None:
-    httpserver.expect_request("/robots.txt").respond_with_data(
-        "User-agent: *\nCrawl-delay: 0.4\n", content_type="text/plain"
-    )
+    httpserver.expect_request("/robots.txt").respond_with_data("User-agent: *\nCrawl-delay: 0.4\n",
+                                                               content_type="text/plain")
     httpserver.expect_request("/c").respond_with_data(PAGE, content_type="text/html")
     f = fetcher(respect_robots=True)
     started = time.monotonic()

@@ -86,11 +86,9 @@ def run(server: HTTPServer, tmp_path_factory: pytest.TempPathFactory) -> Iterato
             },
         }
     )
-    sources = (
-        [str(folder / name) for name in files]
-        + [server.url_for(p) for p in ("/good", "/missing", "/flaky", "/slow", "/loop-a")]
-        + ["http://169.254.169.254/latest/meta-data/", "ftp://example.org/article.html"]
-    )
+    sources = [str(folder / name) for name in files] + [
+        server.url_for(p) for p in ("/good", "/missing", "/flaky", "/slow", "/loop-a")
+    ] + ["http://169.254.169.254/latest/meta-data/", "ftp://example.org/article.html"]
     yield run_audit(sources, config)
     clear_fetchers()
 
@@ -148,10 +146,5 @@ def test_the_run_counts_every_source(run: RunResult) -> None:
 
 def test_sources_stay_in_the_order_given(run: RunResult) -> None:
     assert [Path(a.source).name for a in run.articles[:6]] == [
-        "good.html",
-        "empty.html",
-        "binary.html",
-        "huge.html",
-        "damaged.html",
-        "nav-only.html",
+        "good.html", "empty.html", "binary.html", "huge.html", "damaged.html", "nav-only.html"
     ]

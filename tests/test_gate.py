@@ -137,14 +137,8 @@ def test_articles_missing_from_baseline_are_all_new(tmp_path: Path) -> None:
 def test_expired_waiver_is_not_excused_by_the_baseline(tmp_path: Path) -> None:
     path = _baseline(tmp_path, sample_run())
     run = sample_run()
-    expired = Waiver(
-        rule="GR002",
-        article="sepsis.html",
-        excerpt="paracetmol",
-        reason="Brand name.",
-        approved_by="Dr A Patel",
-        expires=date(2026, 1, 1),
-    )
+    expired = Waiver(rule="GR002", article="sepsis.html", excerpt="paracetmol", reason="Brand name.",
+                     approved_by="Dr A Patel", expires=date(2026, 1, 1))
     report = apply_gate(run, inputs=GateInputs(waivers=[expired], baseline=load_baseline(path)), today=TODAY)
     gr002 = next(f for f in _sepsis(run) if f.rule == "GR002")
     assert gr002.counts and gr002.data["waiver"]["status"] == "expired"
@@ -226,18 +220,11 @@ def test_cli_baseline_waivers_and_fail_on(site: Path, tmp_path: Path) -> None:
     broken = next(a for a in first["articles"] if a["status"] == "error")
     fp = broken["findings"][0]["fingerprint"]
     waivers = tmp_path / "waivers.yaml"
-    entry = (
-        f"  - rule: EX001\n    article: empty.html\n    fingerprint: {fp}\n    reason: Page retired next week.\n"
-        "    approved_by: Dr A Patel\n    expires: {expires}\n"
-    )
-    waivers.write_text(
-        "waivers:\n"
-        + entry.format(expires="2999-01-01")
-        + entry.format(expires="2001-01-01")
-        + "  - rule: RD001\n    article: nowhere.html\n    excerpt: x\n    reason: r\n"
-        "    approved_by: b\n    expires: 2999-01-01\n",
-        encoding="utf-8",
-    )
+    entry = (f"  - rule: EX001\n    article: empty.html\n    fingerprint: {fp}\n    reason: Page retired next week.\n"
+             "    approved_by: Dr A Patel\n    expires: {expires}\n")
+    waivers.write_text("waivers:\n" + entry.format(expires="2999-01-01") + entry.format(expires="2001-01-01")
+                       + "  - rule: RD001\n    article: nowhere.html\n    excerpt: x\n    reason: r\n"
+                       "    approved_by: b\n    expires: 2999-01-01\n", encoding="utf-8")
     code, output = _audit(site, tmp_path / "third", "--waivers", str(waivers))
     assert code == 0, output  # the active waiver waives it; the expired duplicate no longer does anything
     assert "unused: entry 3" in output
@@ -252,9 +239,7 @@ def test_cli_baseline_waivers_and_fail_on(site: Path, tmp_path: Path) -> None:
 
 def test_cli_bad_waivers_file_fails_before_auditing(site: Path, tmp_path: Path) -> None:
     waivers = tmp_path / "waivers.yaml"
-    waivers.write_text(
-        "waivers:\n  - rule: EX001\n    article: empty.html\n    reason: r\n", encoding="utf-8"
-    )
+    waivers.write_text("waivers:\n  - rule: EX001\n    article: empty.html\n    reason: r\n", encoding="utf-8")
     code, output = _audit(site, tmp_path / "out", "--waivers", str(waivers))
     assert code == 2
     assert "waivers.0" in output and "approved_by" in output

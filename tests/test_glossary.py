@@ -64,21 +64,13 @@ def test_schema_file_is_where_the_checks_look() -> None:
 
 def test_an_abbreviation_and_its_spelt_out_term_are_two_partnered_concepts() -> None:
     entries = [
-        GlossaryEntry(
-            "ARDS",
-            "abbreviation",
-            ("acute respiratory distress syndrome",),
-            "acute respiratory distress syndrome",
-            "when the lungs fill with fluid",
-        ),
+        GlossaryEntry("ARDS", "abbreviation", ("acute respiratory distress syndrome",),
+                      "acute respiratory distress syndrome", "when the lungs fill with fluid"),
         GlossaryEntry("group B strep", "term", ("GBS", "group B streptococcus"), None, "common bacteria"),
         GlossaryEntry("dialysis", "term", (), None, "a machine does the work of the kidneys"),
     ]
     by_key = {c.key: c for c in concepts_from(entries)}
-    assert (
-        by_key["ARDS"].kind == "abbreviation"
-        and by_key["ARDS"].partner == "acute respiratory distress syndrome"
-    )
+    assert by_key["ARDS"].kind == "abbreviation" and by_key["ARDS"].partner == "acute respiratory distress syndrome"
     assert by_key["acute respiratory distress syndrome"].kind == "term"
     assert by_key["acute respiratory distress syndrome"].partner == "ARDS"
     # An acronym among a term's variants is an abbreviation too ("GBS").
@@ -95,10 +87,7 @@ def _found(matcher: TermMatcher, text: str) -> list[tuple[str, str]]:
 
 
 def test_the_longest_term_wins_over_its_parts() -> None:
-    m = _matcher(
-        Concept("kidney", "term", ("kidney",)),
-        Concept("acute kidney injury", "term", ("acute kidney injury",)),
-    )
+    m = _matcher(Concept("kidney", "term", ("kidney",)), Concept("acute kidney injury", "term", ("acute kidney injury",)))
     assert _found(m, "Sepsis can cause acute kidney injury and kidney pain.") == [
         ("acute kidney injury", "acute kidney injury"),
         ("kidney", "kidney"),
@@ -130,17 +119,8 @@ def test_acronyms_match_only_in_capitals_and_terms_never_across_a_full_stop() ->
 
 @pytest.mark.parametrize(
     ("word", "expected"),
-    [
-        ("ICU", True),
-        ("NaTHNaC", True),
-        ("PhD", True),
-        ("qSOFA", True),
-        ("AAAs", True),
-        ("McMaster", False),
-        ("YouTube", False),
-        ("Sepsis", False),
-        ("I", False),
-    ],
+    [("ICU", True), ("NaTHNaC", True), ("PhD", True), ("qSOFA", True), ("AAAs", True),
+     ("McMaster", False), ("YouTube", False), ("Sepsis", False), ("I", False)],
 )
 def test_what_counts_as_an_acronym(word: str, expected: bool) -> None:
     assert is_acronym(word) is expected

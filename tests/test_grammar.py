@@ -126,10 +126,7 @@ def test_30_misspelt_medical_terms_each_get_a_finding_with_the_right_suggestion(
     for term in medical_terms():
         typo = swap_middle(term)
         if (
-            term.islower()
-            and len(term) >= 7
-            and typo != term
-            and typo not in v
+            term.islower() and len(term) >= 7 and typo != term and typo not in v
             and zipf_frequency(typo, "en") == 0
         ):
             pairs.append((term, typo))
@@ -171,11 +168,8 @@ def test_urls_emails_phones_code_and_references_are_not_checked(lt_server: Langu
     doc = document(
         ("heading", "Sepsis."),
         ("paragraph", "Call 111 if you are worried about sepsiss."),
-        (
-            "paragraph",
-            "See www.nhs.uk/conditons or nhsinform.scot/illnesses, email helpdesk@nhsmial.net, "
-            "or ring +44 20 7946 0000.",
-        ),
+        ("paragraph", "See www.nhs.uk/conditons or nhsinform.scot/illnesses, email helpdesk@nhsmial.net, "
+                      "or ring +44 20 7946 0000."),
         ("paragraph", "Run helth-audit --chek to check the page. The `confg_file` setting is optional."),
         ("heading", "References."),
         ("list_item", "Smith J, Jones K. Sepsis outcoms in adlts. Lancet. 2019;393(10):123-130."),
@@ -207,9 +201,7 @@ def test_unchanged_paragraphs_come_from_the_cache(lt_server: LanguageToolServer)
     paras[2] = "Paragraph 2 is here. These are fine."
     edited = run_check(from_text("a", "\n\n".join(paras)), ctx)
     assert grammar.paragraphs_checked == sent + 1 and edited.metrics["grammar"]["from_cache"] == 4
-    assert len([f for f in edited.findings if f.rule == "GR001"]) < len(
-        [f for f in first.findings if f.rule == "GR001"]
-    )
+    assert len([f for f in edited.findings if f.rule == "GR001"]) < len([f for f in first.findings if f.rule == "GR001"])
 
 
 def test_each_locale_flags_the_other_spelling_with_its_own_suggestion(lt_server: LanguageToolServer) -> None:
@@ -244,9 +236,7 @@ def test_picky_mode_reports_style_but_not_oxford_spelling(lt_server: LanguageToo
     assert [f.excerpt for f in style] == ["reason why"] and style[0].level == "note"
     plain = audit_document(from_text("p", text), grammar_context(lt_server))
     assert not [f for f in plain.findings if f.rule == "GR003"]  # off unless picky
-    oxford = audit_document(
-        from_text("p", text), grammar_context(lt_server, grammar={"picky": True, "disabled_rules": []})
-    )
+    oxford = audit_document(from_text("p", text), grammar_context(lt_server, grammar={"picky": True, "disabled_rules": []}))
     assert "Organise" in [f.excerpt for f in oxford.findings if f.rule == "GR003"]
 
 

@@ -27,9 +27,7 @@ def test_languagetool_killed_mid_run_is_restarted_once_then_reported(tmp_path: P
     folder = tmp_path / "articles"
     folder.mkdir()
     for i in range(1, 5):
-        (folder / f"article-{i}.txt").write_text(
-            f"Article number {i}.\n\nThis are a mistake in article {i}.\n"
-        )
+        (folder / f"article-{i}.txt").write_text(f"Article number {i}.\n\nThis are a mistake in article {i}.\n")
     config = from_mapping({"select": ["GR"], "workers": 1, "out": str(tmp_path / "out")})
     kills: list[int] = []
     with LanguageToolServer() as server:
@@ -61,9 +59,7 @@ def test_languagetool_killed_mid_run_is_restarted_once_then_reported(tmp_path: P
     assert ctx.grammar is not None and len(ctx.grammar.events) == 2
 
 
-def test_a_server_that_cannot_start_marks_every_article(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
+def test_a_server_that_cannot_start_marks_every_article(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("HEALTH_AUDIT_LT_JARS", str(tmp_path / "no-jars"))
     monkeypatch.delenv("LANGUAGETOOL_URL", raising=False)
     config = from_mapping({"select": ["GR"]})
@@ -96,9 +92,7 @@ def test_an_unreachable_server_url_marks_the_article() -> None:
         (200, "<html>proxy login</html>", "not a LanguageTool answer"),
     ],
 )
-def test_bad_answers_become_not_checked_findings(
-    httpserver: HTTPServer, status: int, body: str, expected: str
-) -> None:
+def test_bad_answers_become_not_checked_findings(httpserver: HTTPServer, status: int, body: str, expected: str) -> None:
     httpserver.expect_request("/v2/check", method="POST").respond_with_data(body, status=status)
     config = from_mapping({"select": ["GR"], "grammar": {"url": httpserver.url_for("/").rstrip("/")}})
     with check_context(config) as ctx:

@@ -58,9 +58,7 @@ def small(tmp_path: Path) -> VocabularyPaths:
         "  - term: haemoglobin\n    variants: [hemoglobin]\n    explanation: what carries oxygen\n"
         "  - {term: non-Hodgkin lymphoma, explanation: a blood cancer}\n"
     )
-    (tmp_path / "words.txt").write_text(
-        "# clinicians' extra words\nNEWS2\nempagliflozin  # an SGLT2 inhibitor\n"
-    )
+    (tmp_path / "words.txt").write_text("# clinicians' extra words\nNEWS2\nempagliflozin  # an SGLT2 inhibitor\n")
     return VocabularyPaths(
         glossary=tmp_path / "glossary.yaml",
         medical_dictionary=tmp_path / "x.dic",

@@ -123,9 +123,7 @@ def test_markup_only_change_is_rechecked_and_reuse_skips_extraction(
     assert by_source[str(page)].content_hash == {a.source: a for a in first.articles}[str(page)].content_hash
 
 
-def test_history_from_before_the_input_hash_gains_the_column_and_is_not_reused(
-    site: Path, tmp_path: Path
-) -> None:
+def test_history_from_before_the_input_hash_gains_the_column_and_is_not_reused(site: Path, tmp_path: Path) -> None:
     import sqlalchemy as sa
 
     import pipeline.history as hist
@@ -143,12 +141,8 @@ def test_history_from_before_the_input_hash_gains_the_column_and_is_not_reused(
     )
     first = run_audit([str(site)], config)
     assert first.stats["reused"] == 0
-    columns = {
-        c["name"] for c in sa.inspect(History.open(f"sqlite:///{db}").engine).get_columns("article_runs")
-    }
-    indexes = {
-        i["name"] for i in sa.inspect(History.open(f"sqlite:///{db}").engine).get_indexes("article_runs")
-    }
+    columns = {c["name"] for c in sa.inspect(History.open(f"sqlite:///{db}").engine).get_columns("article_runs")}
+    indexes = {i["name"] for i in sa.inspect(History.open(f"sqlite:///{db}").engine).get_indexes("article_runs")}
     assert "input_hash" in columns and "ix_article_runs_input_hash" in indexes
     assert run_audit([str(site)], config).stats["reused"] == len(first.articles)
 

@@ -86,34 +86,17 @@ def cleanup() -> Iterator[list[int]]:
             os.kill(pid, signal.SIGKILL)
 
 
-@pytest.mark.parametrize(
-    "sig", [signal.SIGINT, signal.SIGTERM, signal.SIGKILL], ids=["SIGINT", "SIGTERM", "SIGKILL"]
-)
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM, signal.SIGKILL], ids=["SIGINT", "SIGTERM", "SIGKILL"])
 def test_an_interrupted_audit_leaves_no_java_behind(sig: int, tmp_path: Path, cleanup: list[int]) -> None:
     articles = tmp_path / "articles"
     articles.mkdir()
     for i in range(6):
-        (articles / f"a{i}.txt").write_text(
-            f"Article {i} is about sepsis.\n\nThis are paragraph two of {i}.\n"
-        )
+        (articles / f"a{i}.txt").write_text(f"Article {i} is about sepsis.\n\nThis are paragraph two of {i}.\n")
     env = {k: v for k, v in os.environ.items() if k != "LANGUAGETOOL_URL"}
     audit = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "pipeline.cli",
-            "audit",
-            str(articles),
-            "--out",
-            str(tmp_path / "out"),
-            "--format",
-            "json",
-            "--quiet",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        [sys.executable, "-m", "pipeline.cli", "audit", str(articles), "--out", str(tmp_path / "out"),
+         "--format", "json", "--quiet"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
     cleanup.append(audit.pid)
     java, url = _java_of(audit.pid)
@@ -199,9 +182,7 @@ def test_folders_of_old_vocabularies_are_pruned(tmp_path: Path) -> None:
         folder.mkdir(parents=True)
     week_ago = time.time() - 8 * 86400
     os.utime(stale, (week_ago, week_ago))
-    current = vocabulary_classpath(
-        build_vocabulary(VocabularyPaths(extra_words=words)), jars_dir(), root=tmp_path
-    )
+    current = vocabulary_classpath(build_vocabulary(VocabularyPaths(extra_words=words)), jars_dir(), root=tmp_path)
     assert current.is_dir() and recent.is_dir() and not stale.exists()
 
 
@@ -209,8 +190,6 @@ def test_a_broken_vocabulary_file_makes_the_server_unavailable_with_the_reason(t
     glossary = tmp_path / "glossary.yaml"
     glossary.write_text("entries:\n  - explanation: an entry with no term\n")
     server = LanguageToolServer(vocabulary=VocabularyPaths(glossary=glossary))
-    with pytest.raises(
-        LanguageToolUnavailable, match=r"medical vocabulary could not be loaded: .*entry 1 has no `term`"
-    ):
+    with pytest.raises(LanguageToolUnavailable, match=r"medical vocabulary could not be loaded: .*entry 1 has no `term`"):
         server.start()
     assert server.process is None  # no Java was started

@@ -59,12 +59,7 @@ def real_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[RunResult, GateR
     )
     out = root / "out"
     config = from_mapping(
-        {
-            "out": str(out),
-            "grammar": {"enabled": False},
-            "waivers": str(waivers),
-            "history": {"enabled": False},
-        }
+        {"out": str(out), "grammar": {"enabled": False}, "waivers": str(waivers), "history": {"enabled": False}}
     )
     outcome = audit([str(root)], config)
     return outcome.run, outcome.gate, out
@@ -80,22 +75,10 @@ def _gated_sample(tmp_path: Path) -> tuple[RunResult, GateReport]:
     run = sample_run()
     run.articles[1].findings = [f for f in run.articles[1].findings if f.rule != "GR001"]
     waivers = [
-        Waiver(
-            rule="AX005",
-            article="sepsis.html",
-            excerpt="rash.png",
-            reason="Image replaced next sprint.",
-            approved_by="Dr A Patel",
-            expires=date(2027, 1, 1),
-        ),
-        Waiver(
-            rule="GR002",
-            article="sepsis.html",
-            excerpt="paracetmol",
-            reason="Old brand name.",
-            approved_by="Dr A Patel",
-            expires=date(2026, 1, 1),
-        ),
+        Waiver(rule="AX005", article="sepsis.html", excerpt="rash.png", reason="Image replaced next sprint.",
+               approved_by="Dr A Patel", expires=date(2027, 1, 1)),
+        Waiver(rule="GR002", article="sepsis.html", excerpt="paracetmol", reason="Old brand name.",
+               approved_by="Dr A Patel", expires=date(2026, 1, 1)),
     ]
     gate = apply_gate(run, inputs=GateInputs(waivers=waivers, baseline=load_baseline(baseline)), today=TODAY)
     return run, gate
@@ -122,9 +105,7 @@ def _errors(validator: jsonschema.protocols.Validator, data: Any) -> list[str]:
 # --- report.json -------------------------------------------------------------------------------
 
 
-def test_report_json_validates_real_and_gated_runs(
-    real_run: tuple[RunResult, GateReport, Path], tmp_path: Path
-) -> None:
+def test_report_json_validates_real_and_gated_runs(real_run: tuple[RunResult, GateReport, Path], tmp_path: Path) -> None:
     validator = _report_validator()
     _run, _gate, out = real_run
     data = json.loads((out / "report.json").read_text(encoding="utf-8"))
@@ -155,28 +136,20 @@ def test_findings_carry_fingerprints_and_gate_marks(tmp_path: Path) -> None:
     assert [f["fingerprint"] for f in sepsis] == finding_fingerprints(run.articles[1].findings)
     by_rule = {f["rule"]: f for f in sepsis}
     assert by_rule["AX005"]["suppressed"]["kind"] == "waiver"
-    assert (
-        by_rule["GR002"]["suppressed"] is None and by_rule["GR002"]["data"]["waiver"]["status"] == "expired"
-    )
+    assert by_rule["GR002"]["suppressed"] is None and by_rule["GR002"]["data"]["waiver"]["status"] == "expired"
     assert by_rule["RD001"]["suppressed"]["kind"] == "baseline"
 
 
 # --- report.sarif ------------------------------------------------------------------------------
 
 
-def test_sarif_validates_against_the_official_schema(
-    real_run: tuple[RunResult, GateReport, Path], tmp_path: Path
-) -> None:
+def test_sarif_validates_against_the_official_schema(real_run: tuple[RunResult, GateReport, Path], tmp_path: Path) -> None:
     validator = _sarif_validator()
     _run, _gate, out = real_run
     data = json.loads((out / "report.sarif").read_text(encoding="utf-8"))
     assert _errors(validator, data) == []
     run, gate = _gated_sample(tmp_path)
-    for log in (
-        data,
-        sarif.render(run, gate),
-        sarif.render(hostile_run(), GateReport("error", "fail", 1, 0, 0)),
-    ):
+    for log in (data, sarif.render(run, gate), sarif.render(hostile_run(), GateReport("error", "fail", 1, 0, 0))):
         assert _errors(validator, log) == []
         for res in log["runs"][0]["results"]:
             uri = res["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
@@ -197,9 +170,7 @@ def test_sarif_rules_come_from_rule_documentation(tmp_path: Path) -> None:
     assert rd["name"] == RULES["RD001"].name
     assert rd["shortDescription"]["text"] == RULES["RD001"].summary
     assert rd["fullDescription"]["text"] == RULES["RD001"].why
-    assert (
-        RULES["RD001"].guideline in rd["help"]["text"] and "Why it matters for patients" in rd["help"]["text"]
-    )
+    assert RULES["RD001"].guideline in rd["help"]["text"] and "Why it matters for patients" in rd["help"]["text"]
     assert rd["defaultConfiguration"]["level"] == RULES["RD001"].default_level
     assert "wcag:3.1.5" in rd["properties"]["tags"]
     for res in log["runs"][0]["results"]:
@@ -224,19 +195,14 @@ def test_sarif_results_keep_state_suppressions_and_baseline(tmp_path: Path) -> N
     assert [n["descriptor"]["id"] for n in notes] == ["waiver-expired"]
     assert "entry 2 (GR002 on sepsis.html)" in notes[0]["message"]["text"]
     fps = finding_fingerprints(run.articles[1].findings)
-    assert [
-        r["partialFingerprints"]["healthAudit/v1"]
-        for r in results
-        if r["properties"]["article"] == run.articles[1].id
-    ] == fps
+    assert [r["partialFingerprints"]["healthAudit/v1"] for r in results
+            if r["properties"]["article"] == run.articles[1].id] == fps
 
 
 def test_sarif_region_points_at_the_line_in_the_source_file(tmp_path: Path) -> None:
     page = tmp_path / "sepsis.html"
-    page.write_text(
-        "<html>\n<body>\n<p>Take\n  paracetmol for a high temperature.</p>\n</body>\n</html>\n",
-        encoding="utf-8",
-    )
+    page.write_text("<html>\n<body>\n<p>Take\n  paracetmol for a high temperature.</p>\n</body>\n</html>\n",
+                    encoding="utf-8")
     run = sample_run()
     run.articles[1].source = str(page)
     log = sarif.render(run, GateReport("error", "fail", 1, 0, 0))
@@ -270,9 +236,7 @@ def test_junit_has_one_case_per_article_and_family(real_run: tuple[RunResult, Ga
             assert all(isinstance(c.result[0], Skipped) for c in cases[1:])
         else:
             for c in cases:
-                blocking = [
-                    f for f in a.findings if f.family == c.name[:2] and f.counts and f.level == "error"
-                ]
+                blocking = [f for f in a.findings if f.family == c.name[:2] and f.counts and f.level == "error"]
                 assert c.is_passed == (not blocking), (c.name, blocking)
 
 
@@ -314,9 +278,7 @@ def test_summary_markdown_states_the_gate_and_escapes_titles(tmp_path: Path) -> 
     assert "<b>" not in text and "&lt;b&gt;" in text
     assert "\\[now\\]" in text and "\\*fast\\*" in text and "Hands \\|" in text
     rows = [line for line in text.splitlines() if line.startswith("| ")]
-    assert all(
-        line.count(" | ") == rows[0].count(" | ") for line in rows if "Article" in line or "<br>" in line
-    )
+    assert all(line.count(" | ") == rows[0].count(" | ") for line in rows if "Article" in line or "<br>" in line)
     order = [line.split(" | ")[0] for line in rows if "content/" in line]
     assert "missing.html" in order[0] or "sepsis" in order[0]  # worst first: errors before the clean page
     assert "hand" not in order[0].lower()
@@ -335,13 +297,8 @@ def test_summary_passes_and_stays_short() -> None:
 def test_writer_writes_every_format(tmp_path: Path) -> None:
     run, gate = _gated_sample(tmp_path)
     written = write_outputs(run, tmp_path / "out", ["html", "json", "junit", "sarif", "md"], gate)
-    assert {p.name for p in written.values()} == {
-        "index.html",
-        "report.json",
-        "junit.xml",
-        "report.sarif",
-        "summary.md",
-    }
+    assert {p.name for p in written.values()} == {"index.html", "report.json", "junit.xml", "report.sarif",
+                                                   "summary.md"}
     assert len(list((tmp_path / "out").glob("article-*.html"))) == len(run.articles)
     only_json = write_outputs(run, tmp_path / "json-only", ["json"])
     assert set(only_json) == {"json"}

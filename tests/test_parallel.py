@@ -33,9 +33,7 @@ def _comparable(run: RunResult) -> dict[str, dict[str, Any]]:
     out = {}
     for a in run.articles:
         d = article_dict(a)
-        out[Path(a.source).name] = {
-            k: d[k] for k in ("status", "title", "text", "blocks", "metrics", "findings")
-        }
+        out[Path(a.source).name] = {k: d[k] for k in ("status", "title", "text", "blocks", "metrics", "findings")}
     return out
 
 
@@ -79,9 +77,7 @@ if __name__ == "__main__":
 """
 
 
-def test_the_grammar_check_runs_on_every_article_that_comes_back_from_a_worker(
-    site: Path, tmp_path: Path
-) -> None:
+def test_the_grammar_check_runs_on_every_article_that_comes_back_from_a_worker(site: Path, tmp_path: Path) -> None:
     """In a fresh interpreter nothing has loaded the rules when the workers' first results arrive.
     With LanguageTool unreachable, every article must say so (GR900): the check ran on each."""
     script = tmp_path / "fresh.py"
@@ -93,11 +89,7 @@ def test_the_grammar_check_runs_on_every_article_that_comes_back_from_a_worker(
     for _ in range(2):  # the race this guards against showed on most runs; two make a pass meaningful
         done = subprocess.run(
             [sys.executable, str(script), str(site), closed, str(tmp_path / "out")],
-            capture_output=True,
-            text=True,
-            timeout=600,
-            check=True,
-            cwd=root,
+            capture_output=True, text=True, timeout=600, check=True, cwd=root,
             env={**os.environ, "PYTHONPATH": str(root)},
         )
         rules = json.loads(done.stdout.strip().splitlines()[-1])
@@ -150,9 +142,7 @@ def test_an_interrupted_run_stops_its_workers_and_starts_no_others(
     assert not any(proc.is_alive() for proc in workers)
 
 
-def test_a_dead_worker_does_not_lose_any_article(
-    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_dead_worker_does_not_lose_any_article(site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import pipeline.parallel as parallel
 
     def broken_submit(self: object, *_: object) -> Future[object]:
@@ -193,10 +183,7 @@ def test_process_count() -> None:
     assert process_count(auto, MIN_ARTICLES - 1, automatic=True) == 0  # too small to pay for processes
     assert process_count(from_mapping({"runner": {"processes": 3}}), 2) == 2
     assert process_count(from_mapping({"runner": {"processes": 1}}), 500) == 0
-    assert (
-        process_count(from_mapping({"runner": {"processes": 2}, "accessibility": {"browser": True}}), 500)
-        == 0
-    )
+    assert process_count(from_mapping({"runner": {"processes": 2}, "accessibility": {"browser": True}}), 500) == 0
 
 
 def test_memory_of_a_live_process_and_of_one_that_is_gone() -> None:
@@ -204,7 +191,5 @@ def test_memory_of_a_live_process_and_of_one_that_is_gone() -> None:
 
     mine = memory_of(os.getpid())
     assert 0 < mine["rss"] <= mine["peak_rss"]
-    finished = subprocess.run(
-        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
-    )
+    finished = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
     assert memory_of(int(finished.stdout)) == {}

@@ -42,28 +42,12 @@ def _sha(text: str) -> str:
 
 def _gated() -> RunResult:
     run = sample_run()
-    run.stats = {
-        "trends": {
-            "runs": [
-                {
-                    "id": "r0",
-                    "finished_at": "2026-11-13T09:00:00+00:00",
-                    "articles": 3,
-                    "errors": 5,
-                    "warnings": 2,
-                    "notes": 0,
-                    "gate": "fail",
-                }
-            ],
-            "articles": {
-                run.articles[1].id: {
-                    "new": False,
-                    "smog_before": 8.7,
-                    "counts_before": {"GR": {"error": 3, "warning": 0, "note": 0}},
-                }
-            },
-        }
-    }
+    run.stats = {"trends": {
+        "runs": [{"id": "r0", "finished_at": "2026-11-13T09:00:00+00:00", "articles": 3, "errors": 5,
+                  "warnings": 2, "notes": 0, "gate": "fail"}],
+        "articles": {run.articles[1].id: {"new": False, "smog_before": 8.7,
+                                          "counts_before": {"GR": {"error": 3, "warning": 0, "note": 0}}}},
+    }}
     return run
 
 
@@ -129,14 +113,8 @@ def test_overlapping_findings_highlight_worst_level_with_a_badge_at_each_end() -
 def test_text_covered_only_by_waived_findings_is_muted() -> None:
     run = sample_run()
     waivers = [
-        Waiver(
-            rule=code,
-            article="sepsis.html",
-            excerpt=excerpt,
-            reason="Agreed.",
-            approved_by="Dr A Patel",
-            expires=date(2027, 1, 1),
-        )
+        Waiver(rule=code, article="sepsis.html", excerpt=excerpt, reason="Agreed.", approved_by="Dr A Patel",
+               expires=date(2027, 1, 1))
         for code, excerpt in (("GR001", "Take paracetmol"), ("GR002", "paracetmol"), ("MT001", "mottled"))
     ]
     apply_gate(run, inputs=GateInputs(waivers=waivers), today=TODAY)
@@ -164,10 +142,8 @@ def test_scorecard_readability_safety_glossary_and_stripped(tmp_path: Path) -> N
     run = sample_run()
     page = _write(run, tmp_path)[run.articles[1].id]
     text = page.get_text(" ", strip=True)
-    rows = {
-        r.th.get_text(" ", strip=True): r.get_text(" ", strip=True)
-        for r in page.select("table.scorecard tbody tr")
-    }
+    rows = {r.th.get_text(" ", strip=True): r.get_text(" ", strip=True)
+            for r in page.select("table.scorecard tbody tr")}
     assert "Fail" in rows["GR grammar and spelling"]
     assert "Review" in rows["MT medical terms and abbreviations"]
     assert "UK reading age 14.2" in text and "3.2 years above target" in text
@@ -179,10 +155,7 @@ def test_scorecard_readability_safety_glossary_and_stripped(tmp_path: Path) -> N
     assert len(glossary) == 1 and "blotchy" in glossary[0].get_text()
     stripped = page.select("details.stripped li")
     assert [li.get_text() for li in stripped] == run.articles[1].stripped
-    assert (
-        page.select_one("details.passes") is not None
-        and "GR900" in page.select_one("details.passes").get_text()
-    )  # type: ignore[union-attr]
+    assert page.select_one("details.passes") is not None and "GR900" in page.select_one("details.passes").get_text()  # type: ignore[union-attr]
 
 
 def test_missing_metrics_render_gracefully(tmp_path: Path) -> None:
@@ -199,30 +172,12 @@ def test_missing_metrics_render_gracefully(tmp_path: Path) -> None:
 def test_gate_marks_are_shown_on_cards(tmp_path: Path) -> None:
     run = sample_run()
     waivers = [
-        Waiver(
-            rule="AX005",
-            article="sepsis.html",
-            excerpt="rash.png",
-            reason="Image replaced next sprint.",
-            approved_by="Dr A Patel",
-            expires=date(2027, 1, 1),
-        ),
-        Waiver(
-            rule="GR002",
-            article="sepsis.html",
-            excerpt="paracetmol",
-            reason="Old brand.",
-            approved_by="Dr B Jones",
-            expires=date(2026, 1, 1),
-        ),
-        Waiver(
-            rule="RD002",
-            article="nowhere.html",
-            excerpt="x",
-            reason="r",
-            approved_by="Dr C",
-            expires=date(2027, 1, 1),
-        ),
+        Waiver(rule="AX005", article="sepsis.html", excerpt="rash.png", reason="Image replaced next sprint.",
+               approved_by="Dr A Patel", expires=date(2027, 1, 1)),
+        Waiver(rule="GR002", article="sepsis.html", excerpt="paracetmol", reason="Old brand.",
+               approved_by="Dr B Jones", expires=date(2026, 1, 1)),
+        Waiver(rule="RD002", article="nowhere.html", excerpt="x", reason="r", approved_by="Dr C",
+               expires=date(2027, 1, 1)),
     ]
     gate = apply_gate(run, inputs=GateInputs(waivers=waivers), today=TODAY)
     pages = _write(run, tmp_path, gate)
@@ -239,11 +194,8 @@ def test_index_is_worst_first_with_filters_and_trend(tmp_path: Path) -> None:
     run = _gated()
     index = _write(run, tmp_path)["index"]
     rows = index.select("#articles tbody tr")
-    assert [r.select_one("td a").get_text() for r in rows] == [
-        "Sepsis",
-        "content/missing.html",  # type: ignore[union-attr]
-        "Washing your hands",
-    ]
+    assert [r.select_one("td a").get_text() for r in rows] == ["Sepsis", "content/missing.html",  # type: ignore[union-attr]
+                                                                 "Washing your hands"]
     sepsis_classes = set(rows[0]["class"])
     assert {"m-all-any", "m-GR-error", "m-all-error", "m-AX-any", "m-MT-note"} <= sepsis_classes
     assert "m-all-any" in rows[2]["class"] and "m-all-error" not in rows[2]["class"]
@@ -251,9 +203,7 @@ def test_index_is_worst_first_with_filters_and_trend(tmp_path: Path) -> None:
     assert "ff-all" in radios and "ff-GR" in radios and "fl-error" in radios
     style = index.find("style")
     assert isinstance(style, Tag)
-    assert "#ff-GR:checked):has(#fl-error:checked) #articles tbody tr:not(.m-GR-error)" in (
-        style.string or ""
-    )
+    assert "#ff-GR:checked):has(#fl-error:checked) #articles tbody tr:not(.m-GR-error)" in (style.string or "")
     trend = index.select("table.trend tbody tr")
     assert len(trend) == 2 and "this run" in trend[1].get_text()
     change = rows[0].select("td")[-1].get_text(strip=True)
@@ -304,31 +254,12 @@ def test_hostile_content_is_escaped(tmp_path: Path, page: str) -> None:
 def test_empty_text_and_spans_outside_the_text_do_not_break_rendering() -> None:
     from pipeline.model import ArticleResult
 
-    a = ArticleResult(
-        id="x",
-        source="x.html",
-        status="audited",
-        text="Short text here.",
-        blocks=[Block(kind="paragraph", start=0, end=16)],
-        findings=[
-            Finding(
-                rule="GR001",
-                name="grammar.grammar-error",
-                outcome="fail",
-                level="error",
-                message="m",
-                span=Span(10, 99),
-            ),
-            Finding(
-                rule="GR001",
-                name="grammar.grammar-error",
-                outcome="fail",
-                level="error",
-                message="m",
-                span=Span(16, 16),
-            ),
-        ],
-    )
+    a = ArticleResult(id="x", source="x.html", status="audited", text="Short text here.",
+                      blocks=[Block(kind="paragraph", start=0, end=16)],
+                      findings=[Finding(rule="GR001", name="grammar.grammar-error", outcome="fail", level="error",
+                                        message="m", span=Span(10, 99)),
+                                Finding(rule="GR001", name="grammar.grammar-error", outcome="fail", level="error",
+                                        message="m", span=Span(16, 16))])
     numbered = numbered_findings(a)
     assert [n.in_text for n in numbered] == [False, True]
     pieces = text_pieces(a, numbered)

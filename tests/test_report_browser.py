@@ -34,15 +34,8 @@ pytestmark = pytest.mark.browser
 
 CHROMIUM = "/usr/bin/chromium"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 TODAY = date(2026, 11, 20)
 
@@ -64,61 +57,21 @@ def browser() -> Iterator[Any]:
 
 def _gated_run(out: Path) -> RunResult:
     run = sample_run()
-    run.stats = {
-        "trends": {
-            "runs": [
-                {
-                    "id": "r0",
-                    "finished_at": "2026-11-13T09:00:00+00:00",
-                    "articles": 3,
-                    "errors": 5,
-                    "warnings": 2,
-                    "notes": 0,
-                    "gate": "fail",
-                }
-            ],
-            "articles": {
-                run.articles[1].id: {
-                    "new": False,
-                    "smog_before": 8.7,
-                    "counts_before": {"GR": {"error": 3, "warning": 0, "note": 0}},
-                }
-            },
-        }
-    }
+    run.stats = {"trends": {
+        "runs": [{"id": "r0", "finished_at": "2026-11-13T09:00:00+00:00", "articles": 3, "errors": 5,
+                  "warnings": 2, "notes": 0, "gate": "fail"}],
+        "articles": {run.articles[1].id: {"new": False, "smog_before": 8.7,
+                                          "counts_before": {"GR": {"error": 3, "warning": 0, "note": 0}}}},
+    }}
     waivers = [
-        Waiver(
-            rule="AX005",
-            article="sepsis.html",
-            excerpt="rash.png",
-            reason="Image replaced next sprint.",
-            approved_by="Dr A Patel",
-            expires=date(2027, 1, 1),
-        ),
-        Waiver(
-            rule="MT001",
-            article="sepsis.html",
-            excerpt="mottled",
-            reason="Explained in the glossary link.",
-            approved_by="Dr A Patel",
-            expires=date(2027, 1, 1),
-        ),
-        Waiver(
-            rule="GR002",
-            article="sepsis.html",
-            excerpt="paracetmol",
-            reason="Old brand.",
-            approved_by="Dr B Jones",
-            expires=date(2026, 1, 1),
-        ),
-        Waiver(
-            rule="RD002",
-            article="nowhere.html",
-            excerpt="x",
-            reason="r",
-            approved_by="Dr C",
-            expires=date(2027, 1, 1),
-        ),
+        Waiver(rule="AX005", article="sepsis.html", excerpt="rash.png", reason="Image replaced next sprint.",
+               approved_by="Dr A Patel", expires=date(2027, 1, 1)),
+        Waiver(rule="MT001", article="sepsis.html", excerpt="mottled", reason="Explained in the glossary link.",
+               approved_by="Dr A Patel", expires=date(2027, 1, 1)),
+        Waiver(rule="GR002", article="sepsis.html", excerpt="paracetmol", reason="Old brand.",
+               approved_by="Dr B Jones", expires=date(2026, 1, 1)),
+        Waiver(rule="RD002", article="nowhere.html", excerpt="x", reason="r", approved_by="Dr C",
+               expires=date(2027, 1, 1)),
     ]
     gate = apply_gate(run, inputs=GateInputs(waivers=waivers), today=TODAY)
     write_outputs(run, out, ["html", "json", "md"], gate)
@@ -146,11 +99,8 @@ def test_axe_finds_no_violations_and_screenshots_are_saved(browser: Any, tmp_pat
     # axe is injected as an inline script, which the report's own policy would rightly refuse.
     context = browser.new_context(bypass_csp=True, viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    for name, path in (
-        ("index", out / "index.html"),
-        ("article", out / article_filename(run.articles[1])),
-        ("unreadable", out / article_filename(run.articles[2])),
-    ):
+    for name, path in (("index", out / "index.html"), ("article", out / article_filename(run.articles[1])),
+                       ("unreadable", out / article_filename(run.articles[2]))):
         page.goto(path.as_uri())
         violations = _axe(page)
         assert violations == [], f"{name}: {json.dumps(violations, indent=1)}"
@@ -189,18 +139,11 @@ def test_nothing_from_a_hostile_article_runs(browser: Any, tmp_path: Path, enfor
     site.mkdir()
     (site / "nasty.html").write_text(NASTY, encoding="utf-8")
     (site / "colds.html").write_text(GOOD, encoding="utf-8")
-    real = audit(
-        [str(site)],
-        from_mapping(
-            {"out": str(tmp_path / "real"), "grammar": {"enabled": False}, "history": {"enabled": False}}
-        ),
-    )
-    pages = [
-        (out / "index.html", 1),
-        *[(out / article_filename(a), 0) for a in run.articles],
-        (tmp_path / "real" / "index.html", 1),
-        *[(tmp_path / "real" / article_filename(a), 0) for a in real.run.articles],
-    ]
+    real = audit([str(site)], from_mapping({"out": str(tmp_path / "real"), "grammar": {"enabled": False},
+                                            "history": {"enabled": False}}))
+    pages = [(out / "index.html", 1), *[(out / article_filename(a), 0) for a in run.articles],
+             (tmp_path / "real" / "index.html", 1), *[(tmp_path / "real" / article_filename(a), 0)
+                                                      for a in real.run.articles]]
     context = browser.new_context(bypass_csp=not enforce_csp)
     page = context.new_page()
     dialogs: list[str] = []
@@ -289,9 +232,7 @@ def test_findings_are_reachable_by_keyboard_and_print_shows_everything(browser: 
     assert card.is_visible() and "Why it matters for patients" in card.inner_text()
     assert page.evaluate(f"document.querySelector('{target}').matches(':target')")
     card.get_by_role("link", name="Back to finding").click()
-    assert page.evaluate("document.activeElement.classList.contains('badge')") or page.url.endswith(
-        "#m-" + target[3:]
-    )
+    assert page.evaluate("document.activeElement.classList.contains('badge')") or page.url.endswith("#m-" + target[3:])
     removed = page.locator("details.stripped li").first
     assert not removed.is_visible()
     page.emulate_media(media="print")

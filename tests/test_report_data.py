@@ -35,16 +35,9 @@ def _span(text: str, phrase: str, nth: int = 0) -> tuple[int, int]:
 def readability(smog: float, words: int, sentences: int, **extra: object) -> dict[str, object]:
     """Readability metrics with every figure report.json requires."""
     figures: dict[str, object] = {
-        "smog": smog,
-        "uk_reading_age": round(smog + 5, 1),
-        "flesch_kincaid_grade": round(smog - 1, 1),
-        "flesch_reading_ease": 60.0,
-        "gunning_fog": smog + 1,
-        "coleman_liau": smog,
-        "automated_readability_index": smog,
-        "dale_chall": 7.5,
-        "sentences": sentences,
-        "words": words,
+        "smog": smog, "uk_reading_age": round(smog + 5, 1), "flesch_kincaid_grade": round(smog - 1, 1),
+        "flesch_reading_ease": 60.0, "gunning_fog": smog + 1, "coleman_liau": smog, "automated_readability_index":
+        smog, "dale_chall": 7.5, "sentences": sentences, "words": words,
     }
     return {**figures, **extra}
 
@@ -102,7 +95,7 @@ def sepsis_article() -> dict[str, object]:
             message="An image has no text alternative.",
             excerpt='<img src="rash.png">',
             selector="article > figure:nth-of-type(1) > img",
-            suggestion='Describe the picture: alt="A rash that does not fade under a glass".',
+            suggestion="Describe the picture: alt=\"A rash that does not fade under a glass\".",
             tags=["wcag:1.1.1", "act:23a2a8"],
         ),
         finding("GR900", "Grammar checked.", outcome="pass"),
@@ -112,15 +105,8 @@ def sepsis_article() -> dict[str, object]:
         "text": text,
         "findings": findings,
         "blocks": _blocks(
-            text,
-            [
-                ("heading", 1),
-                ("paragraph", None),
-                ("paragraph", None),
-                ("callout", None),
-                ("list_item", None),
-                ("list_item", None),
-            ],
+            text, [("heading", 1), ("paragraph", None), ("paragraph", None), ("callout", None),
+                   ("list_item", None), ("list_item", None)]
         ),
     }
 
@@ -147,29 +133,17 @@ def sample_run(fail_on: str = "error") -> RunResult:
                 "locale": "uk",
                 "topics": [{"topic": "sepsis", "title": "Sepsis", "detected": True}],
                 "checklist": [
-                    {
-                        "topic": "sepsis",
-                        "kind": "emergency_action",
-                        "status": "pass",
-                        "explanation": "The emergency action is given in a callout.",
-                        "excerpt": "Call 999 or go to A&E",
-                    },
-                    {
-                        "topic": "sepsis",
-                        "kind": "urgent_advice",
-                        "status": "fail",
-                        "explanation": "No urgent advice was found in the article.",
-                        "excerpt": None,
-                    },
+                    {"topic": "sepsis", "kind": "emergency_action", "status": "pass",
+                     "explanation": "The emergency action is given in a callout.", "excerpt": "Call 999 or go to A&E"},
+                    {"topic": "sepsis", "kind": "urgent_advice", "status": "fail",
+                     "explanation": "No urgent advice was found in the article.", "excerpt": None},
                 ],
             },
         },
         findings=list(s["findings"]),  # type: ignore[call-overload]
         dates={"published": "2024-01-02", "reviewed": None, "next_review": "2027-01-02"},
     )
-    broken = error_result(
-        "content/missing.html", "EX001", "content/missing.html could not be read: not found"
-    )
+    broken = error_result("content/missing.html", "EX001", "content/missing.html could not be read: not found")
     clean = ArticleResult(
         id="0f0f0f0f0f0f0f0f",
         source="content/hand-washing.html",
@@ -198,12 +172,12 @@ PAYLOADS = [
     '<a href="javascript:window.__pwned=4">read more</a>',
     "</style><script>window.__pwned=5</script>",
     "</title><script>window.__pwned=6</script>",
-    '<svg onload="window.__pwned=7"></svg>',
+    "<svg onload=\"window.__pwned=7\"></svg>",
     '<iframe srcdoc="<script>parent.__pwned=8</script>"></iframe>',
     "<!-- ]]> --><script>alert(9)</script>",
     '"><body onload="window.__pwned=10">',
-    '<meta http-equiv="refresh" content="0;url=javascript:window.__pwned=11">',
-    '<base href="javascript:window.__pwned=12//">',
+    "<meta http-equiv=\"refresh\" content=\"0;url=javascript:window.__pwned=11\">",
+    "<base href=\"javascript:window.__pwned=12//\">",
     "{{ 7*7 }}{% raw %}",
 ]
 HOSTILE = " ".join(PAYLOADS)
@@ -223,70 +197,27 @@ def hostile_run() -> RunResult:
         language='en"><script>window.__pwned=14</script>',
         text=text,
         stripped=[HOSTILE],
-        blocks=[
-            Block(kind="heading", start=0, end=len(HOSTILE), level=2),
-            Block(kind="paragraph", start=len(HOSTILE) + 1, end=len(text)),
-        ],
+        blocks=[Block(kind="heading", start=0, end=len(HOSTILE), level=2),
+                Block(kind="paragraph", start=len(HOSTILE) + 1, end=len(text))],
         metrics={
             "readability": readability(8.0, 40, 3, sections=[{"heading": HOSTILE, "smog": 8.0}]),
-            "safety": {
-                "locale": HOSTILE,
-                "topics": [{"title": HOSTILE, "detected": True}],
-                "checklist": [
-                    {
-                        "topic": HOSTILE,
-                        "kind": HOSTILE,
-                        "status": HOSTILE,
-                        "explanation": HOSTILE,
-                        "excerpt": HOSTILE,
-                    }
-                ],
-            },
+            "safety": {"locale": HOSTILE, "topics": [{"title": HOSTILE, "detected": True}],
+                       "checklist": [{"topic": HOSTILE, "kind": HOSTILE, "status": HOSTILE,
+                                      "explanation": HOSTILE, "excerpt": HOSTILE}]},
         },
         findings=[
-            Finding(
-                rule="GR001",
-                name="grammar.grammar-error",
-                outcome="fail",
-                level="error",
-                message=HOSTILE,
-                span=Span(start, start + len(PAYLOADS[0])),
-                excerpt=PAYLOADS[0],
-                suggestion=HOSTILE,
-                tags=[HOSTILE],
-                data={"evil": HOSTILE, HOSTILE: [HOSTILE]},
-            ),
-            Finding(
-                rule="AX005",
-                name="accessibility.image-alt",
-                outcome="fail",
-                level="warning",
-                message=HOSTILE,
-                excerpt=PAYLOADS[1],
-                selector=HOSTILE,
-                suggestion=HOSTILE,
-            ),
-            Finding(
-                rule="MT001",
-                name="terms.unexplained-term",
-                outcome="review",
-                level="note",
-                message=HOSTILE,
-                span=Span(0, 8),
-                excerpt=HOSTILE[:8],
-                suggestion=HOSTILE,
-            ),
+            Finding(rule="GR001", name="grammar.grammar-error", outcome="fail", level="error", message=HOSTILE,
+                    span=Span(start, start + len(PAYLOADS[0])), excerpt=PAYLOADS[0], suggestion=HOSTILE,
+                    tags=[HOSTILE], data={"evil": HOSTILE, HOSTILE: [HOSTILE]}),
+            Finding(rule="AX005", name="accessibility.image-alt", outcome="fail", level="warning", message=HOSTILE,
+                    excerpt=PAYLOADS[1], selector=HOSTILE, suggestion=HOSTILE),
+            Finding(rule="MT001", name="terms.unexplained-term", outcome="review", level="note", message=HOSTILE,
+                    span=Span(0, 8), excerpt=HOSTILE[:8], suggestion=HOSTILE),
         ],
         dates={"published": HOSTILE},
     )
-    bad_source = ArticleResult(
-        id="e222222222222222",
-        source="javascript:window.__pwned=15",
-        status="audited",
-        title="",
-        text="Plain.",
-        blocks=[Block(kind="paragraph", start=0, end=6)],
-    )
+    bad_source = ArticleResult(id="e222222222222222", source="javascript:window.__pwned=15", status="audited",
+                               title="", text="Plain.", blocks=[Block(kind="paragraph", start=0, end=6)])
     return RunResult(
         id="hostile00001",
         started_at="2026-11-20T09:00:00+00:00",
@@ -315,8 +246,6 @@ def test_sample_run_has_every_kind_of_finding() -> None:
     assert any(f.span is None and f.selector for f in sepsis.findings)
     assert any(f.span is None and not f.selector for f in sepsis.findings)
     spans = [f.span for f in sepsis.findings if f.span]
-    assert any(a.start < b.end and b.start < a.end for a in spans for b in spans if a is not b), (
-        "need an overlap"
-    )
+    assert any(a.start < b.end and b.start < a.end for a in spans for b in spans if a is not b), "need an overlap"
     assert run.articles[2].status == "error"
     assert run.gate() == "fail"

@@ -93,17 +93,13 @@ def test_negation_is_scoped_to_its_own_verb(profiles: dict[str, LocaleProfile]) 
 def test_other_countries_numbers_are_weak_and_name_their_country(profiles: dict[str, LocaleProfile]) -> None:
     m = _only("Call 911 if you think someone is having a stroke.", profiles["uk"])
     assert (m.kind, m.strength, m.foreign_locale) == ("emergency_action", "weak", "us")
-    assert _strong("Call 911 if you think someone is having a stroke.", profiles["us"]) == {
-        "emergency_action"
-    }
+    assert _strong("Call 911 if you think someone is having a stroke.", profiles["us"]) == {"emergency_action"}
     assert _strong("Call triple zero (000) and ask for an ambulance.", profiles["au"]) == {"emergency_action"}
     assert _strong("Call triple zero (000) and ask for an ambulance.", profiles["uk"]) == set()
     assert _strong("Phone 112 or 999.", profiles["ie"]) == {"emergency_action"}
 
 
-def test_vague_actions_and_signposts_are_weak_and_statements_are_not_actions(
-    profiles: dict[str, LocaleProfile],
-) -> None:
+def test_vague_actions_and_signposts_are_weak_and_statements_are_not_actions(profiles: dict[str, LocaleProfile]) -> None:
     uk = profiles["uk"]
     statement = _only("Sepsis is a medical emergency.", uk)
     assert (statement.kind, statement.strength) == ("emergency_action", "statement")
@@ -111,10 +107,7 @@ def test_vague_actions_and_signposts_are_weak_and_statements_are_not_actions(
     assert (vague.kind, vague.strength) == ("emergency_action", "weak")
     assert recognise("You do not need to get medical help straight away.", uk) == []
     signpost = _only("Find out when to call 999.", uk)
-    assert (signpost.strength, signpost.reason) == (
-        "weak",
-        "it points to advice elsewhere instead of giving it",
-    )
+    assert (signpost.strength, signpost.reason) == ("weak", "it points to advice elsewhere instead of giving it")
     routine = _only("See a GP if it does not get better in a week.", uk)
     assert (routine.kind, routine.strength) == ("urgent_advice", "weak")
     assert _strong("See a GP urgently if it gets worse.", uk) == {"urgent_advice"}
@@ -145,8 +138,4 @@ def test_matches_carry_sentence_and_service_offsets(profiles: dict[str, LocalePr
 
 def test_sentences_split_inside_blocks_but_not_inside_web_addresses() -> None:
     text = "Go to 111.nhs.uk now. Or call 111 before 6.30pm! Rest."
-    assert [text[s:e] for s, e in sentences(text)] == [
-        "Go to 111.nhs.uk now.",
-        "Or call 111 before 6.30pm!",
-        "Rest.",
-    ]
+    assert [text[s:e] for s, e in sentences(text)] == ["Go to 111.nhs.uk now.", "Or call 111 before 6.30pm!", "Rest."]

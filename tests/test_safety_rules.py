@@ -90,13 +90,9 @@ def test_sample_with_the_message_passes_and_says_where() -> None:
 
 def test_nhs_choices_aneurysm_page_passes_its_emergency_action_check(shared: Path) -> None:
     base = shared / "corpora" / NHS
-    page = extract(
-        RawPage(str(base.with_suffix(".html")), base.with_suffix(".html").read_text(encoding="utf-8"))
-    )
+    page = extract(RawPage(str(base.with_suffix(".html")), base.with_suffix(".html").read_text(encoding="utf-8")))
     expected_text = from_text(
-        "nhs-aaa-content",
-        base.with_suffix(".content").read_text(encoding="utf-8"),
-        title="Abdominal aortic aneurysm",
+        "nhs-aaa-content", base.with_suffix(".content").read_text(encoding="utf-8"), title="Abdominal aortic aneurysm"
     )
     for doc in (page, expected_text):
         sm001 = _one(_audit(doc), "SM001")
@@ -122,11 +118,7 @@ def test_message_late_in_an_unrelated_section_needs_review_unless_placement_is_o
     late = "Call 999 if you have any of the signs of sepsis."
     doc = _html(
         "Sepsis",
-        [
-            ("What is sepsis?", SEPSIS_FACTS),
-            ("Causes", SEPSIS_FACTS * 3),
-            ("Living with it", [*SEPSIS_FACTS, late]),
-        ],
+        [("What is sepsis?", SEPSIS_FACTS), ("Causes", SEPSIS_FACTS * 3), ("Living with it", [*SEPSIS_FACTS, late])],
     )
     strict = _one(_audit(doc), "SM001")
     assert strict.outcome == "review"
@@ -138,10 +130,7 @@ def test_message_late_in_an_unrelated_section_needs_review_unless_placement_is_o
 def test_message_in_a_help_section_passes_wherever_it_is() -> None:
     doc = _html(
         "Sepsis",
-        [
-            ("What is sepsis?", SEPSIS_FACTS * 4),
-            ("When to get help", ["Call 999 or go to A&E if you notice these signs."]),
-        ],
+        [("What is sepsis?", SEPSIS_FACTS * 4), ("When to get help", ["Call 999 or go to A&E if you notice these signs."])],
     )
     assert _one(_audit(doc), "SM001").outcome == "pass"
 
@@ -171,10 +160,7 @@ def test_generic_emergency_line_in_the_article_needs_review() -> None:
 
 
 def _us_sepsis() -> Document:
-    return _html(
-        "Sepsis",
-        [("Get help", ["Call 911 or go to the ER if you have signs of sepsis."]), ("About", SEPSIS_FACTS)],
-    )
+    return _html("Sepsis", [("Get help", ["Call 911 or go to the ER if you have signs of sepsis."]), ("About", SEPSIS_FACTS)])
 
 
 def test_locale_decides_which_numbers_count() -> None:
@@ -208,24 +194,15 @@ def test_suicide_page_needs_a_crisis_line() -> None:
     assert _one(_audit(without), "SM003").outcome == "fail"
     with_line = _html(
         "Suicidal thoughts and self-harm",
-        [
-            (
-                "Get help now",
-                [
-                    "Call 999 or go to A&E now if you have seriously harmed yourself.",
-                    "You can call Samaritans on 116 123, any time of day or night.",
-                ],
-            ),
-            ("About suicidal thoughts", facts),
-        ],
+        [("Get help now", ["Call 999 or go to A&E now if you have seriously harmed yourself.",
+                           "You can call Samaritans on 116 123, any time of day or night."]),
+         ("About suicidal thoughts", facts)],
     )
     assert _one(_audit(with_line), "SM003").outcome == "pass"
 
 
 def test_page_without_any_topic_gets_no_safety_findings() -> None:
-    doc = _html(
-        "Piles", [("About piles", ["Piles are lumps inside and around your bottom. They often get better."])]
-    )
+    doc = _html("Piles", [("About piles", ["Piles are lumps inside and around your bottom. They often get better."])])
     result = _audit(doc)
     assert not [f for f in result.findings if f.rule.startswith("SM")]
     assert result.metrics["safety"]["checklist"] == []

@@ -60,9 +60,7 @@ def _doc(title: str, paragraphs: list[str], headings: list[str] = ()) -> Documen
 
 def test_every_required_topic_has_a_pack() -> None:
     names = [f"{p.topic} {p.title}".lower() for p in PACKS]
-    missing = [
-        t for t, words in REQUIRED_TOPICS.items() if not any(any(w in n for w in words) for n in names)
-    ]
+    missing = [t for t, words in REQUIRED_TOPICS.items() if not any(any(w in n for w in words) for n in names)]
     assert not missing, f"no safety pack for: {missing}"
 
 
@@ -108,14 +106,9 @@ def test_passing_mention_gets_no_requirement_and_a_page_about_it_does() -> None:
     ctx = make_context(CFG)
     passing = _doc(
         "Type 2 diabetes",
-        [
-            "Type 2 diabetes causes high blood sugar.",
-            "Good control lowers the risk of infections such as sepsis.",
-        ],
+        ["Type 2 diabetes causes high blood sugar.", "Good control lowers the risk of infections such as sepsis."],
     )
-    about = _doc(
-        "Sepsis", ["Sepsis is a reaction to an infection.", "Sepsis can kill."], headings=["Signs of sepsis"]
-    )
+    about = _doc("Sepsis", ["Sepsis is a reaction to an infection.", "Sepsis can kill."], headings=["Signs of sepsis"])
     for doc, expect in ((passing, False), (about, True)):
         out = required_messages(doc, ctx)
         assert isinstance(out, CheckOutput)
@@ -157,9 +150,7 @@ def test_every_locale_has_every_kind_of_service() -> None:
 
 def test_excluded_phrases_and_overlaps_count_once_or_not_at_all() -> None:
     [choking] = [p for p in PACKS if p.topic == "choking"]
-    smoke = _doc(
-        "Air quality", ["A cloud of choking smoke hung over the city.", "Choking fumes and choking smog."]
-    )
+    smoke = _doc("Air quality", ["A cloud of choking smoke hung over the city.", "Choking fumes and choking smog."])
     [score] = score_topics(smoke, (choking,))
     assert score.score == 0
     [aaa] = [p for p in PACKS if p.topic == "abdominal-aortic-aneurysm"]

@@ -31,32 +31,16 @@ def fresh_fetchers() -> Iterator[None]:
 
 
 def urlset(*urls: str) -> str:
-    return (
-        f"<?xml version='1.0'?><urlset {NS}>"
-        + "".join(f"<url><loc>{u}</loc></url>" for u in urls)
-        + "</urlset>"
-    )
+    return f"<?xml version='1.0'?><urlset {NS}>" + "".join(f"<url><loc>{u}</loc></url>" for u in urls) + "</urlset>"
 
 
 def test_folders_are_walked_recursively_for_articles(tmp_path: Path) -> None:
     (tmp_path / "b" / "deep").mkdir(parents=True)
-    for name in (
-        "a.html",
-        "b/c.md",
-        "b/deep/d.txt",
-        "b/deep/e.htm",
-        "b/style.css",
-        "b/photo.jpg",
-        "notes.markdown",
-    ):
+    for name in ("a.html", "b/c.md", "b/deep/d.txt", "b/deep/e.htm", "b/style.css", "b/photo.jpg", "notes.markdown"):
         (tmp_path / name).write_text("x", encoding="utf-8")
     found = expand([str(tmp_path)])
     assert [Path(s.location).relative_to(tmp_path).as_posix() for s in found] == [
-        "a.html",
-        "b/c.md",
-        "b/deep/d.txt",
-        "b/deep/e.htm",
-        "notes.markdown",
+        "a.html", "b/c.md", "b/deep/d.txt", "b/deep/e.htm", "notes.markdown"
     ]
     assert all(s.kind == "file" and s.error is None for s in found)
 
@@ -87,9 +71,7 @@ def test_sitemap_with_index_gzip_and_patterns(httpserver: HTTPServer) -> None:
     httpserver.expect_request("/conditions.xml.gz").respond_with_data(
         gzip.compress(conditions.encode()), content_type="application/gzip"
     )
-    httpserver.expect_request("/news.xml").respond_with_data(
-        urlset(f"{base}news/1/"), content_type="text/xml"
-    )
+    httpserver.expect_request("/news.xml").respond_with_data(urlset(f"{base}news/1/"), content_type="text/xml")
     cfg = config(sitemap_include=[f"{base}conditions/*"], sitemap_exclude=["*/a-z/"])
     found = expand([httpserver.url_for("/sitemap.xml")], cfg)
     assert [s.location for s in found] == [f"{base}conditions/sepsis/", f"{base}conditions/stroke/"]
@@ -98,25 +80,16 @@ def test_sitemap_with_index_gzip_and_patterns(httpserver: HTTPServer) -> None:
 
 def test_sitemaps_named_in_the_configuration(httpserver: HTTPServer) -> None:
     base = httpserver.url_for("")
-    httpserver.expect_request("/pages").respond_with_data(
-        urlset(f"{base}one", f"{base}two"), content_type="text/xml"
-    )
-    cfg = from_mapping(
-        {
-            "sitemaps": [httpserver.url_for("/pages")],
-            "fetch": {"allow_private": True, "respect_robots": False},
-        }
-    )
+    httpserver.expect_request("/pages").respond_with_data(urlset(f"{base}one", f"{base}two"), content_type="text/xml")
+    cfg = from_mapping({"sitemaps": [httpserver.url_for("/pages")], "fetch": {"allow_private": True,
+                                                                             "respect_robots": False}})
     assert [s.location for s in expand([], cfg)] == [f"{base}one", f"{base}two"]
 
 
 def test_plain_text_sitemap_and_local_sitemap_file(tmp_path: Path) -> None:
     text = tmp_path / "sitemap.xml"
     text.write_text("https://health.example/a\nnot a url\nhttps://health.example/b\n", encoding="utf-8")
-    assert [s.location for s in expand([str(text)])] == [
-        "https://health.example/a",
-        "https://health.example/b",
-    ]
+    assert [s.location for s in expand([str(text)])] == ["https://health.example/a", "https://health.example/b"]
     xml = tmp_path / "pages-sitemap.xml"
     xml.write_text(urlset("https://health.example/c"), encoding="utf-8")
     assert [s.location for s in expand([str(xml)])] == ["https://health.example/c"]

@@ -41,91 +41,34 @@ def _mt(result: ArticleResult) -> list[tuple[str, str | None]]:
 @pytest.mark.parametrize(
     ("text", "term", "pattern", "explanation"),
     [
-        (
-            "Your child may get conjunctivitis (red eyes) after a cold.",
-            "conjunctivitis",
-            "brackets after",
-            "red eyes",
-        ),
-        (
-            "It causes abnormally small heads (microcephaly) in babies.",
-            "microcephaly",
-            "brackets around",
-            "abnormally small heads",
-        ),
-        (
-            "The wall of the blood vessel forms a swelling (aneurysm) that can burst.",
-            "aneurysm",
-            "brackets around",
-            "a swelling",
-        ),
-        (
-            "Germs can spread to the blood, causing septicaemia - blood poisoning.",
-            "septicaemia",
-            "dash",
-            "blood poisoning",
-        ),
-        (
-            "You may need dialysis, which means a machine does the work of your kidneys.",
-            "dialysis",
-            "which is",
-            ", which means a machine does the work of your kidneys.",
-        ),
-        (
-            "Dialysis is when a machine does the work of your kidneys.",
-            "Dialysis",
-            "is when",
-            " is when a machine does the work of your kidneys.",
-        ),
-        (
-            "Nuts can cause a life-threatening problem called anaphylaxis.",
-            "anaphylaxis",
-            "called",
-            "Nuts can cause a life-threatening problem",
-        ),
-        (
-            "It starts as swelling of the vaginal area, known as vaginitis.",
-            "vaginitis",
-            "known as",
-            "It starts as swelling of the vaginal area,",
-        ),
-        (
-            "You may need dialysis. Dialysis is a treatment that does the work of your kidneys.",
-            "dialysis",
-            "next sentence",
-            "Dialysis is a treatment that does the work of your kidneys.",
-        ),
+        ("Your child may get conjunctivitis (red eyes) after a cold.", "conjunctivitis", "brackets after", "red eyes"),
+        ("It causes abnormally small heads (microcephaly) in babies.", "microcephaly", "brackets around",
+         "abnormally small heads"),
+        ("The wall of the blood vessel forms a swelling (aneurysm) that can burst.", "aneurysm", "brackets around",
+         "a swelling"),
+        ("Germs can spread to the blood, causing septicaemia - blood poisoning.", "septicaemia", "dash",
+         "blood poisoning"),
+        ("You may need dialysis, which means a machine does the work of your kidneys.", "dialysis", "which is",
+         ", which means a machine does the work of your kidneys."),
+        ("Dialysis is when a machine does the work of your kidneys.", "Dialysis", "is when",
+         " is when a machine does the work of your kidneys."),
+        ("Nuts can cause a life-threatening problem called anaphylaxis.", "anaphylaxis", "called",
+         "Nuts can cause a life-threatening problem"),
+        ("It starts as swelling of the vaginal area, known as vaginitis.", "vaginitis", "known as",
+         "It starts as swelling of the vaginal area,"),
+        ("You may need dialysis. Dialysis is a treatment that does the work of your kidneys.", "dialysis",
+         "next sentence", "Dialysis is a treatment that does the work of your kidneys."),
         ("Without the hormone oestrogen the skin stays thin.", "oestrogen", "category", "the hormone "),
-        (
-            "They may need to stay in the intensive care unit (ICU).",
-            "ICU",
-            "expansion",
-            "intensive care unit",
-        ),
-        (
-            "They may need to stay in the ICU (intensive care unit).",
-            "ICU",
-            "expansion",
-            "intensive care unit",
-        ),
+        ("They may need to stay in the intensive care unit (ICU).", "ICU", "expansion", "intensive care unit"),
+        ("They may need to stay in the ICU (intensive care unit).", "ICU", "expansion", "intensive care unit"),
         ("Some are left with chronic kidney disease - CKD.", "CKD", "expansion", "chronic kidney disease"),
-        (
-            "Sepsis can cause acute respiratory distress syndrome (ARDS), where the lungs fill with fluid.",
-            "acute respiratory distress syndrome",
-            "which is",
-            ", where the lungs fill with fluid.",
-        ),
-        (
-            "Zika can cause Guillain-Barré syndrome (GBS), a serious condition of the nerves.",
-            "Guillain-Barré syndrome",
-            "appositive",
-            ", a serious condition of the nerves.",
-        ),
+        ("Sepsis can cause acute respiratory distress syndrome (ARDS), where the lungs fill with fluid.",
+         "acute respiratory distress syndrome", "which is", ", where the lungs fill with fluid."),
+        ("Zika can cause Guillain-Barré syndrome (GBS), a serious condition of the nerves.",
+         "Guillain-Barré syndrome", "appositive", ", a serious condition of the nerves."),
     ],
 )
-def test_each_way_of_explaining_a_term_is_recognised(
-    text: str, term: str, pattern: str, explanation: str
-) -> None:
+def test_each_way_of_explaining_a_term_is_recognised(text: str, term: str, pattern: str, explanation: str) -> None:
     report = _reports(text)[term]
     assert report.status == "explained"
     assert report.gloss is not None
@@ -281,9 +224,7 @@ def _article(source: str, text: str) -> ArticleResult:
 
 
 def test_one_term_explained_differently_across_articles() -> None:
-    first = _article(
-        "a.html", "In severe cases, dialysis (a machine that cleans your blood) might be needed."
-    )
+    first = _article("a.html", "In severe cases, dialysis (a machine that cleans your blood) might be needed.")
     same = _article("b.html", "You may need dialysis (a machine that cleans the blood) for a while.")
     different = _article("c.html", "Dialysis is when fluid is passed through your tummy to take waste away.")
     found = inconsistent_explanations([first, same, different])

@@ -59,35 +59,14 @@ waivers:
 @pytest.mark.parametrize(
     ("entry", "complaint"),
     [
-        (
-            "rule: GR002\n    article: a\n    reason: r\n    approved_by: b\n    expires: 2027-01-01",
-            "excerpt or the fingerprint",
-        ),
-        (
-            "rule: GR002\n    article: a\n    excerpt: x\n    approved_by: b\n    expires: 2027-01-01",
-            "reason",
-        ),
-        (
-            "rule: GR002\n    article: a\n    excerpt: x\n    reason: r\n    expires: 2027-01-01",
-            "approved_by",
-        ),
+        ("rule: GR002\n    article: a\n    reason: r\n    approved_by: b\n    expires: 2027-01-01", "excerpt or the fingerprint"),
+        ("rule: GR002\n    article: a\n    excerpt: x\n    approved_by: b\n    expires: 2027-01-01", "reason"),
+        ("rule: GR002\n    article: a\n    excerpt: x\n    reason: r\n    expires: 2027-01-01", "approved_by"),
         ("rule: GR002\n    article: a\n    excerpt: x\n    reason: r\n    approved_by: b", "expires"),
-        (
-            "rule: GR002\n    article: a\n    excerpt: x\n    reason: r\n    approved_by: b\n    expires: soon",
-            "expires",
-        ),
-        (
-            "rule: grammar\n    article: a\n    excerpt: x\n    reason: r\n    approved_by: b\n    expires: 2027-01-01",
-            "rule",
-        ),
-        (
-            "rule: GR002\n    article: a\n    excerpt: x\n    reason: '  '\n    approved_by: b\n    expires: 2027-01-01",
-            "blank",
-        ),
-        (
-            "rule: GR002\n    article: a\n    excerpt: x\n    reason: r\n    approved_by: b\n    expires: 2027-01-01\n    typo: 1",
-            "unknown key",
-        ),
+        ("rule: GR002\n    article: a\n    excerpt: x\n    reason: r\n    approved_by: b\n    expires: soon", "expires"),
+        ("rule: grammar\n    article: a\n    excerpt: x\n    reason: r\n    approved_by: b\n    expires: 2027-01-01", "rule"),
+        ("rule: GR002\n    article: a\n    excerpt: x\n    reason: '  '\n    approved_by: b\n    expires: 2027-01-01", "blank"),
+        ("rule: GR002\n    article: a\n    excerpt: x\n    reason: r\n    approved_by: b\n    expires: 2027-01-01\n    typo: 1", "unknown key"),
     ],
 )
 def test_invalid_entries_are_named(tmp_path: Path, entry: str, complaint: str) -> None:
@@ -125,13 +104,8 @@ def test_fingerprints_are_stable_and_count_repeats() -> None:
 
 
 def _waiver(**kw: object) -> Waiver:
-    base = {
-        "rule": "GR002",
-        "article": "sepsis.html",
-        "reason": "Agreed.",
-        "approved_by": "Dr A Patel",
-        "expires": date(2027, 5, 1),
-    }
+    base = {"rule": "GR002", "article": "sepsis.html", "reason": "Agreed.", "approved_by": "Dr A Patel",
+            "expires": date(2027, 5, 1)}
     return Waiver.model_validate({**base, **kw})
 
 
@@ -213,11 +187,8 @@ def test_waiving_every_blocking_finding_passes_the_gate() -> None:
     waivers = [
         _waiver(excerpt="paracetmol"),
         _waiver(rule="AX005", excerpt='<img src="rash.png">'),
-        _waiver(
-            rule="EX001",
-            article="content/missing.html",
-            fingerprint=finding_fingerprints(run.articles[2].findings)[0],
-        ),
+        _waiver(rule="EX001", article="content/missing.html",
+                fingerprint=finding_fingerprints(run.articles[2].findings)[0]),
     ]
     report = apply_gate(run, inputs=GateInputs(waivers=waivers), today=TODAY)
     assert report.verdict == "pass" and report.blocking == 0

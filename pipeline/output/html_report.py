@@ -233,11 +233,7 @@ def text_pieces(a: ArticleResult, numbered: list[Numbered]) -> list[Piece]:
         edges = sorted(cuts)
         segments = []
         for x, y in zip(edges, edges[1:], strict=False):
-            over = [
-                n.finding
-                for n in marks
-                if n.finding.span and n.finding.span.start < y and n.finding.span.end > x
-            ]
+            over = [n.finding for n in marks if n.finding.span and n.finding.span.start < y and n.finding.span.end > x]
             live = [f for f in over if f.counts]
             seg = Segment(a.text[x:y])
             if live:
@@ -314,10 +310,7 @@ def readability_view(a: ArticleResult, run: RunResult) -> dict[str, Any] | None:
     more = [
         (label_for(key), value)
         for key, value in rd.items()
-        if key not in known
-        and key != "uk_adults_share"
-        and isinstance(value, int | float)
-        and not isinstance(value, bool)
+        if key not in known and key != "uk_adults_share" and isinstance(value, int | float) and not isinstance(value, bool)
     ]
     sections = rd.get("sections")
     section_rows: list[dict[str, Any]] = []
@@ -389,9 +382,7 @@ def numbered_findings(a: ArticleResult) -> list[Numbered]:
     return out
 
 
-def article_context(
-    run: RunResult, a: ArticleResult, gate: GateReport, families: list[str]
-) -> dict[str, Any]:
+def article_context(run: RunResult, a: ArticleResult, gate: GateReport, families: list[str]) -> dict[str, Any]:
     numbered = numbered_findings(a)
     scores: list[FamilyScore] = scorecard(a, families, gate.fail_on)
     fingerprints = dict(zip(map(id, a.findings), _fingerprints(a), strict=True))
@@ -439,9 +430,7 @@ def index_rows(run: RunResult, families: dict[str, list[str]]) -> list[dict[str,
         change = article_trend(run, a.id)
         errors_before = None
         if isinstance(change.get("counts_before"), dict):
-            errors_before = sum(
-                int(v.get("error", 0)) for v in change["counts_before"].values() if isinstance(v, dict)
-            )
+            errors_before = sum(int(v.get("error", 0)) for v in change["counts_before"].values() if isinstance(v, dict))
         rd = a.metrics.get("readability") if isinstance(a.metrics.get("readability"), dict) else {}
         rows.append(
             {
@@ -451,10 +440,7 @@ def index_rows(run: RunResult, families: dict[str, list[str]]) -> list[dict[str,
                 "worst": worst or "none",
                 "worst_rank": (LEVEL_RANK[worst] if worst else 0),
                 "classes": " ".join(sorted(classes)),
-                "families": [
-                    (FAMILIES[k], v)
-                    for k, v in sorted(fam_counts.items(), key=lambda kv: list(FAMILIES).index(kv[0]))
-                ],
+                "families": [(FAMILIES[k], v) for k, v in sorted(fam_counts.items(), key=lambda kv: list(FAMILIES).index(kv[0]))],
                 "age": (rd or {}).get("uk_reading_age"),
                 "new": bool(change.get("new")),
                 "errors_delta": None if errors_before is None else counts["error"] - errors_before,

@@ -31,7 +31,9 @@ def article_dict(a: ArticleResult) -> dict[str, Any]:
         "status": a.status,
         "text": a.text,
         "stripped": a.stripped,
-        "blocks": [{k: v for k, v in asdict(b).items() if v is not None or k == "level"} for b in a.blocks],
+        "blocks": [
+            {k: v for k, v in asdict(b).items() if v is not None or k == "level"} for b in a.blocks
+        ],
         "metrics": a.metrics,
         "dates": a.dates,
         "content_hash": a.content_hash,

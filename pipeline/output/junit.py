@@ -37,12 +37,7 @@ def _case(suite: ET.Element, a: ArticleResult, family: str, fail_on: str) -> dic
     case = ET.SubElement(
         suite,
         "testcase",
-        {
-            "classname": _clean(a.source),
-            "name": f"{family} {FAMILIES[family]}",
-            "file": _clean(a.source),
-            "time": "0",
-        },
+        {"classname": _clean(a.source), "name": f"{family} {FAMILIES[family]}", "file": _clean(a.source), "time": "0"},
     )
     mine = [f for f in a.findings if f.family == family and f.outcome in ("fail", "review")]
     blocking = [f for f in mine if blocks_gate(f, fail_on)]
@@ -50,32 +45,18 @@ def _case(suite: ET.Element, a: ArticleResult, family: str, fail_on: str) -> dic
     tally = {"failures": 0, "errors": 0, "skipped": 0}
     if a.status == "error" and family == "EX":
         first = blocking[0] if blocking else (mine[0] if mine else None)
-        el = ET.SubElement(
-            case,
-            "error",
-            {
-                "message": _clean(first.message if first else "could not be audited"),
-                "type": first.rule if first else "EX001",
-            },
-        )
+        el = ET.SubElement(case, "error", {"message": _clean(first.message if first else "could not be audited"),
+                                          "type": first.rule if first else "EX001"})
         el.text = _clean("\n".join(_line(f) for f in mine))
         tally["errors"] = 1
     elif a.status == "error":
-        ET.SubElement(
-            case, "skipped", {"message": "The article could not be read, so this family did not run."}
-        )
+        ET.SubElement(case, "skipped", {"message": "The article could not be read, so this family did not run."})
         tally["skipped"] = 1
     elif blocking:
-        levels = ", ".join(
-            f"{sum(f.level == lv for f in blocking)} {lv}"
-            for lv in ("error", "warning", "note")
-            if any(f.level == lv for f in blocking)
-        )
-        el = ET.SubElement(
-            case,
-            "failure",
-            {"message": f"{len(blocking)} finding(s) fail the gate ({levels})", "type": blocking[0].rule},
-        )
+        levels = ", ".join(f"{sum(f.level == lv for f in blocking)} {lv}" for lv in ("error", "warning", "note")
+                           if any(f.level == lv for f in blocking))
+        el = ET.SubElement(case, "failure", {"message": f"{len(blocking)} finding(s) fail the gate ({levels})",
+                                            "type": blocking[0].rule})
         el.text = _clean("\n".join(_line(f) for f in blocking))
         tally["failures"] = 1
     if rest and a.status != "error":
@@ -89,11 +70,8 @@ def render(run: RunResult, gate: GateReport) -> ET.ElementTree[ET.Element]:
     root = ET.Element("testsuites", {"name": "health-audit"})
     totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
     for a in run.articles:
-        suite = ET.SubElement(
-            root,
-            "testsuite",
-            {"name": _clean(a.title or a.source), "timestamp": run.started_at, "hostname": "health-audit"},
-        )
+        suite = ET.SubElement(root, "testsuite", {"name": _clean(a.title or a.source), "timestamp": run.started_at,
+                                                   "hostname": "health-audit"})
         props = ET.SubElement(suite, "properties")
         for name, value in (("source", a.source), ("article_id", a.id), ("status", a.status)):
             ET.SubElement(props, "property", {"name": name, "value": _clean(value)})

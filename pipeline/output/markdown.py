@@ -38,10 +38,8 @@ def _worst_key(a: ArticleResult) -> tuple[int, int, int, int]:
 
 def _verdict_line(gate: GateReport, s: dict[str, Any]) -> str:
     if gate.verdict == "fail":
-        return (
-            f"## ❌ health-audit: publication gate FAILED\n\n{gate.blocking} finding(s) at or above "
-            f"`{gate.fail_on}` must be fixed or waived."
-        )
+        return (f"## ❌ health-audit: publication gate FAILED\n\n{gate.blocking} finding(s) at or above "
+                f"`{gate.fail_on}` must be fixed or waived.")
     if gate.fail_on == "never":
         return "## ✅ health-audit: report only (the gate is off: `--fail-on never`)"
     return f"## ✅ health-audit: publication gate passed\n\nNo finding at or above `{gate.fail_on}`."
@@ -81,18 +79,12 @@ def render(run: RunResult, gate: GateReport) -> str:
             "",
         ]
         for ch in b.reading_worse[:MAX_ROWS]:
-            lines.append(
-                f"- Reading level worse in {md(ch.source)}: {ch.figure} {ch.before:g} → {ch.after:g}"
-            )
+            lines.append(f"- Reading level worse in {md(ch.source)}: {ch.figure} {ch.before:g} → {ch.after:g}")
         if b.reading_worse:
             lines.append("")
     ranked = sorted(run.articles, key=_worst_key)
-    lines += [
-        "### Articles, worst first",
-        "",
-        "| Article | Worst | ✖ Errors | ▲ Warnings | ● Notes | UK reading age |",
-        "|---|---|---:|---:|---:|---:|",
-    ]
+    lines += ["### Articles, worst first", "", "| Article | Worst | ✖ Errors | ▲ Warnings | ● Notes | UK reading age |",
+              "|---|---|---:|---:|---:|---:|"]
     for a in ranked[:MAX_ROWS]:
         c = a.counts()
         worst = a.worst_level()
@@ -102,10 +94,8 @@ def render(run: RunResult, gate: GateReport) -> str:
         age = (a.metrics.get("readability") or {}).get("uk_reading_age")
         name = md(a.title or a.source)
         source = f"<br>{md(a.source)}" if a.title else ""
-        lines.append(
-            f"| {name}{source} | {worst_cell} | {c['error']} | {c['warning']} | {c['note']} | "
-            f"{age if age is not None else '–'} |"
-        )
+        lines.append(f"| {name}{source} | {worst_cell} | {c['error']} | {c['warning']} | {c['note']} | "
+                     f"{age if age is not None else '–'} |")
     if len(ranked) > MAX_ROWS:
         lines.append(f"\n…and {len(ranked) - MAX_ROWS} more articles in the full report.")
     lines.append("")
@@ -118,27 +108,17 @@ def render(run: RunResult, gate: GateReport) -> str:
         lines.append("")
     if gate.waivers:
         active = sum(w.status == "active" for w in gate.waivers)
-        lines += [
-            "### Waivers",
-            "",
-            f"{active} active, {len(gate.expired_waivers)} expired, "
-            f"{len(gate.unused_waivers)} unused (from {md(gate.waivers_path or 'the waivers file')}).",
-        ]
+        lines += ["### Waivers", "", f"{active} active, {len(gate.expired_waivers)} expired, "
+                  f"{len(gate.unused_waivers)} unused (from {md(gate.waivers_path or 'the waivers file')})."]
         for w in gate.expired_waivers:
-            lines.append(
-                f"- ⚠ Expired on {w.waiver.expires}: `{w.waiver.rule}` on {md(w.waiver.article)} "
-                f"(approved by {md(w.waiver.approved_by)}); its findings count again."
-            )
+            lines.append(f"- ⚠ Expired on {w.waiver.expires}: `{w.waiver.rule}` on {md(w.waiver.article)} "
+                         f"(approved by {md(w.waiver.approved_by)}); its findings count again.")
         for w in gate.unused_waivers:
-            lines.append(
-                f"- Unused: entry {w.index + 1}, `{w.waiver.rule}` on {md(w.waiver.article)} matches "
-                "nothing; remove it or fix its excerpt."
-            )
+            lines.append(f"- Unused: entry {w.index + 1}, `{w.waiver.rule}` on {md(w.waiver.article)} matches "
+                         "nothing; remove it or fix its excerpt.")
         lines.append("")
-    lines.append(
-        "_The full report is `index.html` in the job's artifacts; `report.sarif` and `junit.xml` "
-        "feed code scanning and test views._"
-    )
+    lines.append("_The full report is `index.html` in the job's artifacts; `report.sarif` and `junit.xml` "
+                 "feed code scanning and test views._")
     text = "\n".join(lines) + "\n"
     if len(text) > MAX_CHARS:  # a pathological run: keep the head, say it was cut
         text = text[:MAX_CHARS].rsplit("\n", 1)[0] + "\n\n_(summary shortened; see the full report)_\n"

@@ -22,9 +22,7 @@ from ..registry import RULES, Rule, load_all
 from ..sources import is_url
 from ..waivers import finding_fingerprints
 
-SARIF_SCHEMA_URI = (
-    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
-)
+SARIF_SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 SCHEMA_PATH = Path(__file__).resolve().parents[1] / "schemas" / "sarif-schema-2.1.0.json"
 FINGERPRINT_KEY = "healthAudit/v1"
 _KIND = {"fail": "fail", "review": "review", "pass": "pass", "not_applicable": "notApplicable"}
@@ -133,12 +131,7 @@ def _suppressions(f: Finding) -> list[dict[str, Any]] | None:
 
 
 def result(
-    a: ArticleResult,
-    f: Finding,
-    fp: str,
-    index: dict[str, int],
-    artifact: int,
-    source_text: str | None,
+    a: ArticleResult, f: Finding, fp: str, index: dict[str, int], artifact: int, source_text: str | None,
     with_baseline: bool,
 ) -> dict[str, Any]:
     kind = _KIND[f.outcome]
@@ -186,19 +179,10 @@ def waiver_notifications(gate: GateReport) -> list[dict[str, Any]]:
         if w.status == "active":
             continue
         where = f"{gate.waivers_path or 'waivers file'}, entry {w.index + 1} ({w.waiver.rule} on {w.waiver.article})"
-        text = (
-            f"{where}: expired on {w.waiver.expires}; its findings count again."
-            if w.status == "expired"
-            else f"{where}: matches no finding; remove it or correct it."
-        )
-        notes.append(
-            {
-                "message": {"text": text},
-                "level": "warning",
-                "descriptor": {"id": f"waiver-{w.status}"},
-                "properties": {"waiver": w.to_dict()},
-            }
-        )
+        text = (f"{where}: expired on {w.waiver.expires}; its findings count again." if w.status == "expired"
+                else f"{where}: matches no finding; remove it or correct it.")
+        notes.append({"message": {"text": text}, "level": "warning",
+                      "descriptor": {"id": f"waiver-{w.status}"}, "properties": {"waiver": w.to_dict()}})
     return notes
 
 
@@ -214,11 +198,7 @@ def render(run: RunResult, gate: GateReport) -> dict[str, Any]:
         if uri not in artifact_index:  # SARIF wants each artifact once
             artifact_index[uri] = len(artifacts)
             artifacts.append(
-                {
-                    "location": {"uri": uri},
-                    "roles": ["analysisTarget"],
-                    "description": {"text": a.title or a.source},
-                }
+                {"location": {"uri": uri}, "roles": ["analysisTarget"], "description": {"text": a.title or a.source}}
             )
         n = artifact_index[uri]
         text = _read_source(a.source) if any(f.excerpt for f in a.findings) else None

@@ -126,9 +126,7 @@ def find_dates(doc: Document) -> dict[str, FoundDate]:
             for key, pattern in _LABELS.items():
                 if key in out:
                     continue
-                if (m := pattern.search(chunk)) and (
-                    d := parse_date(m.group(1), end_of_month=key == "next_review")
-                ):
+                if (m := pattern.search(chunk)) and (d := parse_date(m.group(1), end_of_month=key == "next_review")):
                     out[key] = FoundDate(d, source, m.group(0))
     return out
 

@@ -46,7 +46,7 @@ ENCODING_REPAIRED = rule(
     why="Broken characters ('â€™', '\ufffd') in a medicine name or a dose make the advice unreadable, and the "
     "same fault usually shows on the live page.",
     guideline="WHATWG Encoding Standard: declare the encoding the page is really written in (UTF-8).",
-    fail='A page with <meta charset="utf-8"> whose text contains bytes such as 0xFF.',
+    fail="A page with <meta charset=\"utf-8\"> whose text contains bytes such as 0xFF.",
     passing="A page saved as UTF-8 that declares UTF-8.",
     tags=("wcag:3.1.1",),
 )

@@ -70,17 +70,8 @@ NOT_CHECKED = rule(
 # --- what LanguageTool's categories mean for us --------------------------------------------------
 
 _STYLE_CATEGORIES = frozenset(
-    {
-        "STYLE",
-        "REDUNDANCY",
-        "PLAIN_ENGLISH",
-        "WORDINESS",
-        "TYPOGRAPHY",
-        "REPETITIONS_STYLE",
-        "CREATIVE_WRITING",
-        "TEXT_ANALYSIS",
-        "BRE_STYLE_OXFORD_SPELLING",
-    }
+    {"STYLE", "REDUNDANCY", "PLAIN_ENGLISH", "WORDINESS", "TYPOGRAPHY", "REPETITIONS_STYLE",
+     "CREATIVE_WRITING", "TEXT_ANALYSIS", "BRE_STYLE_OXFORD_SPELLING"}
 )
 _STYLE_ISSUES = frozenset({"style", "typographical", "whitespace", "register", "locale-violation"})
 # Rules of the spell checker itself: only these are answered by the medical vocabulary.
@@ -120,19 +111,12 @@ _SKIP_PATTERNS: tuple[tuple[str, re.Pattern[str], str], ...] = (
     ("email", re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b"), "Example"),
     (
         "url",
-        re.compile(
-            r"\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:uk|com|org|net|gov|nhs|scot|wales|ie|au|io|info)"
-            r"(?:/[^\s<>\"']*[^\s<>\"'.,;:!?)\]])?(?![\w.@-]*\w)",
-            re.I,
-        ),
+        re.compile(r"\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:uk|com|org|net|gov|nhs|scot|wales|ie|au|io|info)"
+                   r"(?:/[^\s<>\"']*[^\s<>\"'.,;:!?)\]])?(?![\w.@-]*\w)", re.I),
         "Example",
     ),
     # Units of measurement: "48 mmol/mol", "7.5mmol/L", "60 mL/min/1.73m2", "in mg/dL".
-    (
-        "measurement",
-        re.compile(rf"(?<![\w.])\d+(?:[.,]\d+)?\s?{_UNIT}(?:/(?:\d+(?:\.\d+)?)?{_UNIT})+(?![\w/])"),
-        "12",
-    ),
+    ("measurement", re.compile(rf"(?<![\w.])\d+(?:[.,]\d+)?\s?{_UNIT}(?:/(?:\d+(?:\.\d+)?)?{_UNIT})+(?![\w/])"), "12"),
     ("measurement", re.compile(rf"(?<![\w/]){_UNIT}(?:/(?:\d+(?:\.\d+)?)?{_UNIT})+(?![\w/])"), "units"),
     # Phone numbers: 8 or more digits with spaces, dots, dashes or brackets (not 999 or 111).
     ("phone", re.compile(r"(?<![\w/])\+?\(?\d[\d ().-]{6,}\d(?![\w/])"), "0123"),
@@ -239,9 +223,7 @@ def prose_plan(doc: Document) -> ProsePlan:
 # --- the check ----------------------------------------------------------------------------------
 
 
-def _drop_reason(
-    m: Match, block: Block, word: str, vocabulary: MedicalVocabulary | None, language: str
-) -> str | None:
+def _drop_reason(m: Match, block: Block, word: str, vocabulary: MedicalVocabulary | None, language: str) -> str | None:
     """Why a match is dropped, or None to keep it."""
     if is_speller_match(m) and vocabulary is not None and vocabulary.accepts(word, language):
         return "medical_words"
@@ -251,12 +233,8 @@ def _drop_reason(
 
 
 def _findings(
-    doc: Document,
-    plan: ProsePlan,
-    results: list[tuple[Match, ...] | None],
-    vocabulary: MedicalVocabulary | None,
-    language: str,
-    dropped: dict[str, int],
+    doc: Document, plan: ProsePlan, results: list[tuple[Match, ...] | None], vocabulary: MedicalVocabulary | None,
+    language: str, dropped: dict[str, int],
 ) -> Iterator[Finding]:
     for block, para, matches in zip(plan.blocks, plan.paragraphs, results, strict=True):
         for m in matches or ():
@@ -295,14 +273,7 @@ def languagetool_matches(doc: Document, ctx: CheckContext) -> CheckOutput:
     if declared and not declared.lower().startswith(language.split("-")[0].lower()):
         message = f"Grammar not checked: the article is in '{declared}', and LanguageTool checks {language}."
         return CheckOutput(
-            [
-                finding(
-                    NOT_CHECKED,
-                    message,
-                    outcome="not_applicable",
-                    data={"reason": "language", "article": declared},
-                )
-            ],
+            [finding(NOT_CHECKED, message, outcome="not_applicable", data={"reason": "language", "article": declared})],
             metrics={"grammar": {"language": language, "article_language": declared, "paragraphs": 0}},
         )
     # A broken vocabulary file fails the check (an EX003 error naming the file), never silently.

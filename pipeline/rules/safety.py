@@ -204,7 +204,7 @@ def _suggestion(verdicts: list[Verdict], profile: LocaleProfile) -> str | None:
     for v in verdicts:
         if v.requirement.suggestion:
             where = _allowed(v.requirement)
-            return f'Add, {where}: "{profile.fill(v.requirement.suggestion)}"'
+            return f"Add, {where}: \"{profile.fill(v.requirement.suggestion)}\""
     return None
 
 
@@ -250,9 +250,7 @@ def required_messages(doc: Document, ctx: CheckContext) -> CheckOutput:
     every = load_packs(cfg.rules_dir)
     unknown = sorted(set(cfg.topics) - {p.topic for p in every})
     if unknown:
-        raise SafetyDataError(
-            f"safety.topics names topics with no pack in {cfg.rules_dir}: {', '.join(unknown)}"
-        )
+        raise SafetyDataError(f"safety.topics names topics with no pack in {cfg.rules_dir}: {', '.join(unknown)}")
     packs = tuple(p for p in every if not cfg.topics or p.topic in cfg.topics)
     scores = score_topics(doc, packs, body_cap=cfg.body_cap)
     located = locate_messages(doc, profile, early_fraction=cfg.early_fraction)

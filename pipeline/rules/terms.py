@@ -79,10 +79,7 @@ def _message(r: TermReport) -> str:
     word = r.text[r.first.start : r.first.end]
     if r.status == "late":
         assert r.gloss is not None
-        return (
-            f"'{word}' is first used without an explanation; it is explained only later: "
-            f"'{r.text[r.gloss.start : r.gloss.end]}'."
-        )
+        return f"'{word}' is first used without an explanation; it is explained only later: " f"'{r.text[r.gloss.start:r.gloss.end]}'."
     if r.kind == "abbreviation":
         return f"The abbreviation '{word}' is not spelt out or explained."
     return f"The medical term '{word}' is not explained in plain words."
@@ -91,13 +88,9 @@ def _message(r: TermReport) -> str:
 def _fix(r: TermReport) -> str:
     word = r.text[r.first.start : r.first.end]
     if r.plain:
-        return f"Say '{r.plain}' instead of '{word}', or explain it here" + (
-            f": {r.suggestion}." if r.suggestion else "."
-        )
+        return f"Say '{r.plain}' instead of '{word}', or explain it here" + (f": {r.suggestion}." if r.suggestion else ".")
     if r.status == "late" and r.gloss is not None:
-        return (
-            f"Move the explanation to the first use: {word} ({r.text[r.gloss.start : r.gloss.end].strip()})."
-        )
+        return f"Move the explanation to the first use: {word} ({r.text[r.gloss.start:r.gloss.end].strip()})."
     if r.suggestion:
         return f"Explain it at its first use, for example: {word} ({r.suggestion})."
     if r.kind == "abbreviation":
@@ -113,9 +106,7 @@ def findings_for(reports: list[TermReport]) -> list[Finding]:
         if r.gloss is not None:
             data["explained_at"] = {"start": r.gloss.start, "end": r.gloss.end, "pattern": r.gloss.pattern}
         if r.status == "late":
-            out.append(
-                finding(EXPLAINED_LATE, _message(r), span=span, text=r.text, suggestion=_fix(r), data=data)
-            )
+            out.append(finding(EXPLAINED_LATE, _message(r), span=span, text=r.text, suggestion=_fix(r), data=data))
         elif r.status == "unexplained":
             code = UNEXPANDED_ABBREVIATION if r.kind == "abbreviation" else UNEXPLAINED_TERM
             out.append(finding(code, _message(r), span=span, text=r.text, suggestion=_fix(r), data=data))
