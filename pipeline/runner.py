@@ -213,6 +213,10 @@ class RunStopped(Exception):
     """The run was interrupted; threads still finishing an article stop instead of carrying on."""
 
 
+def _cannot_start(err: Exception) -> str:
+    return f"worker processes could not start ({err}); the articles were audited in-process"
+
+
 class LocalPool:
     """The run's worker processes, started on first use (a fully reused run never starts them)."""
 
@@ -232,7 +236,7 @@ class LocalPool:
                 try:
                     self._pool = LocalChecks(self.config, self.processes)
                 except Exception as err:  # no forkserver on this platform, no processes allowed, ...
-                    self._broken = f"worker processes could not start ({err}); the articles were audited in-process"
+                    self._broken = _cannot_start(err)
             return None if self._broken else self._pool
 
     def start(self) -> None:
@@ -242,7 +246,7 @@ class LocalPool:
             try:
                 pool.start()
             except Exception as err:  # noqa: BLE001 (the first article finds the same failure and falls back)
-                self.broken(f"worker processes could not start ({err}); the articles were audited in-process")
+                self.broken(_cannot_start(err))
 
     def broken(self, why: str) -> None:
         with self._lock:

@@ -204,6 +204,10 @@ def _is_national(service: Service) -> bool:
     return not service.is_phrase and any(c.isdigit() for c in service.term)
 
 
+# What the derived rules also depend on: a change here must not reuse rules read by older code.
+_CODE = (Path(__file__), Path(__file__).with_name("yaml_data.py"), Path(jsonschema.__file__))
+
+
 @lru_cache(maxsize=8)
 def load_locales(path: str) -> dict[str, LocaleProfile]:
     """Every locale profile in the locales file, each knowing the other countries' services."""
@@ -286,10 +290,6 @@ def load_packs(rules_dir: str) -> tuple[TopicPack, ...]:
     files = sorted(folder.glob("*.yaml"))
     inputs = (*files, SCHEMA_DIR / "safety_topic.schema.json", *_CODE)
     return remembered("safety-packs", inputs, lambda: _read_packs(files))
-
-
-# What the derived rules also depend on: a change here must not reuse rules read by older code.
-_CODE = (Path(__file__), Path(__file__).with_name("yaml_data.py"), Path(jsonschema.__file__))
 
 
 def _read_packs(files: list[Path]) -> tuple[TopicPack, ...]:

@@ -106,9 +106,8 @@ def _compounds(selector: str) -> list[Compound] | None:
     if "\\" in selector or "|" in selector:
         return None
     text = _QUOTED.sub('""', selector)
-    found: list[
-        tuple[str, str | None, str]
-    ] = []  # (compound without [...] and (...), attribute, combinator after it)
+    # (the compound without its [...] and (...) parts, its first attribute, the combinator after it)
+    found: list[tuple[str, str | None, str]] = []
     current: list[str] | None = None  # None between compounds
     attribute: str | None = None
     combinator = ""
