@@ -71,14 +71,15 @@ class TrafilaturaVote:
             self.grams.update(_ngrams(line, 3))
         self.empty = not self.line_set
 
-    def contains(self, text: str) -> bool:
+    def contains(self, text: str, *, exact: bool = False) -> bool:
+        """Whether trafilatura kept this text; `exact` asks for the words in order, not most of them."""
         toks = tokens(text)
         if not toks:
             return False
         joined = " ".join(toks)
         if joined in self.line_set:
             return True
-        if len(toks) < 5:
+        if len(toks) < 5 or exact:
             return f" {joined} " in self.joined and len(toks) >= 3
         grams = _ngrams(toks, 3)
         hits = sum(1 for g in grams if g in self.grams)
@@ -107,6 +108,12 @@ def run_trafilatura(html: str, url: str | None = None, *, recall: bool = False) 
     except Exception:  # trafilatura's own failures on odd markup leave us with our rules alone
         return ""
     return text or ""
+
+
+def _is_link(c: Candidate) -> bool:
+    """A block that is one link: trafilatura copies a link's words as they are, so a partial match is
+    a sidebar link that reuses the article's wording ("Zika virus: travel advice – PHE")."""
+    return c.link_density >= 0.9
 
 
 class Furniture:
@@ -176,12 +183,12 @@ def select(
     # The article's own wrapper must not count as furniture even if its class says "widget".
     protected: set[int] = set(profile_ids)
 
-    in_traf = [vote.contains(c.text) for c in candidates]
+    in_traf = [vote.contains(c.text, exact=_is_link(c)) for c in candidates]
     matched = sum(len(c.text) for c, t in zip(candidates, in_traf, strict=True) if t)
     if html and not content_roots and matched < 400:
         # Precision mode sometimes keeps only a disclaimer; the recall mode finds the article then.
         wide = TrafilaturaVote(run_trafilatura(html, url, recall=True))
-        wide_in = [wide.contains(c.text) for c in candidates]
+        wide_in = [wide.contains(c.text, exact=_is_link(c)) for c in candidates]
         if sum(len(c.text) for c, t in zip(candidates, wide_in, strict=True) if t) > matched:
             vote, in_traf = wide, wide_in
     in_traf = _drop_isolated(candidates, in_traf)

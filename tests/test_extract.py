@@ -338,3 +338,28 @@ def test_a_page_wide_form_or_a_search_box_is_not_a_sign_up_box() -> None:
         f"{paragraphs}</article></form></body></html>"
     )
     assert "Paragraph 7 of the article" in extract(RawPage(source="x", html=wide)).text
+
+
+def test_a_sidebar_link_that_reuses_the_articles_wording_is_not_article() -> None:
+    # The article cites "Public Health England. Zika virus: travel advice for pregnant women."; the
+    # sidebar links to the same guidance in other words. Most of the link's word triples are in the
+    # article, but not in that order: trafilatura did not keep the link.
+    paragraphs = "".join(
+        f"<p>Paragraph {i} explains how Zika virus is spread by mosquitoes and how to avoid bites abroad.</p>"
+        for i in range(6)
+    )
+    html = (
+        "<html><body><div class='col-main'><h1>Zika virus</h1>"
+        f"{paragraphs}<h2>Further reading</h2>"
+        "<p>Public Health England. Zika virus: travel advice for pregnant women.</p>"
+        "<p>European Centre for Disease Prevention and Control. Areas with active Zika transmission.</p>"
+        "</div><div class='col-secondary'><div class='panel'><h2>Useful links</h2><ul>"
+        "<li><a href='https://example.org/phe'>Zika virus: travel advice for pregnant women – Public Health England</a></li>"
+        "<li><a href='https://example.org/ecdc'>Areas with active Zika transmission – ECDC</a></li>"
+        "</ul></div></div></body></html>"
+    )
+    doc = extract(RawPage(source="x", html=html))
+    assert "Paragraph 5 explains" in doc.text and "Public Health England. Zika virus" in doc.text
+    assert "– Public Health England" not in doc.text
+    assert "– ECDC" not in doc.text
+    assert any("– Public Health England" in s for s in doc.stripped)
