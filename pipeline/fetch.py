@@ -11,11 +11,10 @@ Every failure is a LoadError whose message says what happened and, where it help
 from __future__ import annotations
 
 import hashlib
-import ipaddress
 import json
-import socket
 import threading
 import time
+import urllib.request
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -25,6 +24,7 @@ import httpx
 from protego import Protego
 
 from . import __version__
+from .address_guard import AddressPolicy, AddressRefused, GuardedTransport, HostNotFound
 from .config import Config, FetchConfig
 from .load import LoadError
 
@@ -77,8 +77,8 @@ def _product_token(agent: str) -> str:
 def check_address(url: str, allow_private: bool, allow_hosts: list[str] | tuple[str, ...] = ()) -> None:
     """Refuse other schemes, and hosts that resolve to private, loopback or link-local addresses.
 
-    `allow_hosts` names hosts (or IP networks such as 10.20.0.0/16) that may be private anyway:
-    an intranet site, without opening every internal address.
+    This answers early, with the URL in the message; the connection checks the address it uses
+    again (address_guard), so a name that resolves differently a moment later gains nothing.
     """
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https"):
@@ -86,31 +86,18 @@ def check_address(url: str, allow_private: bool, allow_hosts: list[str] | tuple[
     host = parts.hostname
     if not host:
         raise LoadError(f"{url}: the address has no host name.")
-    names = {h.lower() for h in allow_hosts}
-    if allow_private or host.lower() in names:
+    policy = AddressPolicy(allow_private, tuple(allow_hosts))
+    if policy.trusts(host):
         return
-    networks = []
-    for entry in allow_hosts:
-        try:
-            networks.append(ipaddress.ip_network(entry, strict=False))
-        except ValueError:
-            continue
     try:
-        infos = socket.getaddrinfo(host, parts.port or (443 if parts.scheme == "https" else 80),
-                                   proto=socket.IPPROTO_TCP)
-    except (socket.gaierror, UnicodeError):
-        raise LoadError(f"{url}: the host name '{host}' could not be found.") from None
-    for info in infos:
-        ip = ipaddress.ip_address(str(info[4][0]).split("%")[0])
-        mapped = getattr(ip, "ipv4_mapped", None)
-        if mapped is not None:
-            ip = mapped
-        if not ip.is_global and not any(ip in net for net in networks):
-            raise LoadError(
-                f"{url}: refused, because {host} is a private, loopback or link-local address ({ip}). "
-                "An audit server must not be turned against its own network; to audit a site on your own "
-                "network, name it in fetch.allow_hosts (or set fetch.allow_private = true)."
-            )
+        policy.approved(host, parts.port or (443 if parts.scheme == "https" else 80))
+    except (AddressRefused, HostNotFound) as err:
+        raise type(err)(f"{url}: {err}") from None
+
+
+def _proxied() -> bool:
+    """A proxy from the environment makes the connections itself: it then decides where they go."""
+    return any(urllib.request.getproxies().get(scheme) for scheme in ("http", "https", "all"))
 
 
 class _HostGate:
@@ -136,7 +123,9 @@ class Fetcher:
     def __init__(self, config: FetchConfig) -> None:
         self.config = config
         self.agent = user_agent(config)
+        policy = AddressPolicy(config.allow_private, tuple(config.allow_hosts))
         self.client = httpx.Client(
+            transport=None if policy.allow_private or _proxied() else GuardedTransport(policy),
             timeout=httpx.Timeout(config.timeout),
             follow_redirects=False,
             headers={"User-Agent": self.agent, "Accept": "text/html,application/xhtml+xml,text/*;q=0.8,*/*;q=0.1"},
@@ -274,6 +263,8 @@ class Fetcher:
             try:
                 with self.client.stream("GET", url, headers=headers) as resp:
                     return self._read(url, resp, cached, limit)
+            except AddressRefused as err:  # the name resolved to a refused address as we connected
+                raise AddressRefused(f"{url}: {err}") from None
             except httpx.TimeoutException:
                 raise _Retryable(f"no answer within {self.config.timeout:g} s") from None
             except httpx.TransportError as err:
