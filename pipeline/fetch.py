@@ -14,7 +14,6 @@ import hashlib
 import json
 import threading
 import time
-import urllib.request
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -24,7 +23,7 @@ import httpx
 from protego import Protego
 
 from . import __version__
-from .address_guard import AddressPolicy, AddressRefused, GuardedTransport, HostNotFound
+from .address_guard import AddressPolicy, AddressRefused, HostNotFound, guarded_client_transports
 from .config import Config, FetchConfig
 from .load import LoadError
 
@@ -95,11 +94,6 @@ def check_address(url: str, allow_private: bool, allow_hosts: list[str] | tuple[
         raise type(err)(f"{url}: {err}") from None
 
 
-def _proxied() -> bool:
-    """A proxy from the environment makes the connections itself: it then decides where they go."""
-    return any(urllib.request.getproxies().get(scheme) for scheme in ("http", "https", "all"))
-
-
 class _HostGate:
     """At most N requests at a time per host, and a pause between requests to the same host."""
 
@@ -123,9 +117,10 @@ class Fetcher:
     def __init__(self, config: FetchConfig) -> None:
         self.config = config
         self.agent = user_agent(config)
-        policy = AddressPolicy(config.allow_private, tuple(config.allow_hosts))
+        transport, mounts = guarded_client_transports(AddressPolicy(config.allow_private, tuple(config.allow_hosts)))
         self.client = httpx.Client(
-            transport=None if policy.allow_private or _proxied() else GuardedTransport(policy),
+            transport=transport,
+            mounts=mounts,
             timeout=httpx.Timeout(config.timeout),
             follow_redirects=False,
             headers={"User-Agent": self.agent, "Accept": "text/html,application/xhtml+xml,text/*;q=0.8,*/*;q=0.1"},

@@ -8,6 +8,7 @@ The server is a real one on loopback.
 from __future__ import annotations
 
 import datetime
+import re
 import socket
 import ssl
 from collections.abc import Callable, Iterator
@@ -52,6 +53,13 @@ def dns(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Callable[[], list
     clear_fetchers()
 
 
+@pytest.fixture(autouse=True)
+def no_proxy_from_the_machine(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.lower(), raising=False)
+
+
 def fetcher(**fetch: Any) -> Fetcher:
     base: dict[str, Any] = {"respect_robots": False, "retries": 0, "backoff": 0.0, "timeout": 2.0}
     return Fetcher(from_mapping({"grammar": {"enabled": False}, "fetch": {**base, **fetch}}).fetch)
@@ -92,6 +100,49 @@ def test_an_allowed_network_is_reached_at_the_address_that_was_checked(
     assert page.status == 200 and b"mild infection" in page.content
     request, _ = httpserver.log[0]
     assert request.headers["Host"] == f"intranet.example:{httpserver.port}"  # the name, not the address
+
+
+def test_the_connection_goes_to_the_address_that_was_approved_not_to_a_new_answer(
+    dns: dict[str, Callable[[], list[str]]], httpserver: HTTPServer
+) -> None:
+    httpserver.expect_request("/colds").respond_with_data(PAGE, content_type="text/html")
+    answers = iter([["127.0.0.1"], ["127.0.0.1"]])  # the early check, then the connection's own check
+    dns["steady.example"] = lambda: next(answers, ["127.0.0.2"])  # a third lookup finds nothing listening
+    page = fetcher(allow_private=False, allow_hosts=["127.0.0.0/8"]).fetch(
+        f"http://steady.example:{httpserver.port}/colds"
+    )
+    assert page.status == 200
+
+
+@pytest.mark.parametrize(
+    ("answer", "reached"),
+    [
+        ("64:ff9b::a00:1", "10.0.0.1"),
+        ("2002:a00:1::", "10.0.0.1"),
+        ("::ffff:0:a00:1", "10.0.0.1"),
+        ("::a00:1", "10.0.0.1"),
+        ("64:ff9b:1::a00:1", "0.0.0.0"),
+        ("::ffff:169.254.169.254", "169.254.169.254"),
+    ],
+)
+def test_ipv6_forms_that_lead_to_a_private_ipv4_address_are_refused(
+    dns: dict[str, Callable[[], list[str]]], answer: str, reached: str
+) -> None:
+    dns["six.example"] = lambda: [answer]
+    with pytest.raises(AddressRefused, match=re.escape(f"({reached})")):
+        check_address("http://six.example/", allow_private=False)
+
+
+def test_nat64_of_a_public_address_is_allowed(dns: dict[str, Callable[[], list[str]]]) -> None:
+    dns["nat64.example"] = lambda: ["64:ff9b::5db8:d70e"]  # 93.184.215.14
+    check_address("http://nat64.example/", allow_private=False)
+
+
+def test_allowed_host_names_are_compared_as_connections_see_them() -> None:
+    policy = AddressPolicy(allow_hosts=("Bücher.Example.", "[::1]"))
+    assert policy.trusts("xn--bcher-kva.example") and policy.trusts("bücher.example")
+    assert policy.trusts("::1") and policy.trusts("[::1]")
+    assert not policy.trusts("example") and not policy.trusts("xn--bcher-kva.example.org")
 
 
 def test_an_unreachable_first_address_falls_back_to_the_next(
@@ -173,3 +224,25 @@ def test_a_proxy_from_the_environment_still_carries_the_requests(
     dns["inside.example"] = lambda: ["10.0.0.8"]
     with pytest.raises(AddressRefused):
         fetcher(allow_private=False).fetch("http://inside.example/colds")
+
+
+@pytest.mark.parametrize(
+    ("proxy_env", "url"),
+    [
+        ({"HTTP_PROXY": "http://127.0.0.1:9"}, "https://rebind.example/colds"),  # https is not proxied
+        ({"HTTP_PROXY": "http://127.0.0.1:9", "NO_PROXY": "rebind.example"}, "http://rebind.example/colds"),
+        ({"ALL_PROXY": "http://127.0.0.1:9", "NO_PROXY": "*"}, "http://rebind.example/colds"),
+    ],
+)
+def test_requests_a_proxy_does_not_carry_are_guarded(
+    dns: dict[str, Callable[[], list[str]]],
+    monkeypatch: pytest.MonkeyPatch,
+    proxy_env: dict[str, str],
+    url: str,
+) -> None:
+    for name, value in proxy_env.items():
+        monkeypatch.setenv(name, value)
+    answers = iter([[PUBLIC]])
+    dns["rebind.example"] = lambda: next(answers, ["127.0.0.1"])
+    with pytest.raises(AddressRefused, match="resolves to a private"):
+        fetcher(allow_private=False).fetch(url)
