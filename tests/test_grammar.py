@@ -143,6 +143,30 @@ def test_30_misspelt_medical_terms_each_get_a_finding_with_the_right_suggestion(
     assert len(right) >= 0.9 * len(pairs), [(t, found[m].suggestion) for t, m in pairs if t not in right]
 
 
+def test_a_word_the_speller_does_not_know_is_one_finding_however_often_it_recurs(
+    lt_server: LanguageToolServer,
+) -> None:
+    doc = from_text(
+        "names",
+        "Professor Quibbleton leads the sepsis study. Quibbleton says most people recover.\n\n"
+        "Ask your GP about the study. Quibbleton and his team will write to you. "
+        "Take paracetmol for the pain.\n\nThis are a mistake. This are a mistake.",
+    )
+    out = run_check(doc, grammar_context(lt_server))
+    named = [f for f in spelling(out.findings) if f.excerpt == "Quibbleton"]
+    assert len(named) == 1
+    (f,) = named
+    assert f.span is not None and f.span.start == doc.text.index("Quibbleton")  # the first use
+    assert "used 3 times" in f.message
+    assert [doc.text[a:b] for a, b in f.data["uses"]] == ["Quibbleton"] * 3
+    once = [f for f in spelling(out.findings) if f.excerpt == "paracetmol"]
+    assert len(once) == 1 and "uses" not in once[0].data and "times" not in once[0].message
+    second = doc.text.rindex("This are")
+    grammar_at = {f.span.start >= second for f in out.findings if f.rule == "GR001" and f.span is not None}
+    assert grammar_at == {False, True}  # grammar: each place to mend is its own finding
+    assert out.metrics["grammar"]["dropped_matches"]["repeated_spelling"] == 2
+
+
 def test_spans_are_exact_across_chunks_emoji_and_skipped_markup(lt_server: LanguageToolServer) -> None:
     doc = document(
         ("paragraph", "I like 😀 emojis and 𝔪𝔞𝔱𝔥𝔰. Take paracetmol today."),

@@ -33,7 +33,8 @@ GRAMMAR = rule(
 SPELLING = rule(
     "GR002",
     "grammar.spelling-error",
-    "A word is neither in LanguageTool's dictionary for the locale nor in the medical vocabulary.",
+    "A word is neither in LanguageTool's dictionary for the locale nor in the medical vocabulary "
+    "(one finding per word, at its first use, with the number of uses).",
     level="warning",
     why="A misspelt drug or condition name can send a patient to the wrong information, and an "
     "American spelling in a UK article reads as a mistake.",
@@ -236,6 +237,7 @@ def _findings(
     doc: Document, plan: ProsePlan, results: list[tuple[Match, ...] | None], vocabulary: MedicalVocabulary | None,
     language: str, dropped: dict[str, int],
 ) -> Iterator[Finding]:
+    kept: list[tuple[Match, int, str]] = []  # match, its start in the document text, the word
     for block, para, matches in zip(plan.blocks, plan.paragraphs, results, strict=True):
         for m in matches or ():
             word = para.text[m.offset : m.offset + m.length]
@@ -243,23 +245,36 @@ def _findings(
             if reason is not None:
                 dropped[reason] = dropped.get(reason, 0) + 1
                 continue
-            code = code_for(m)
-            message = f"'{word}': {m.message}" if is_speller_match(m) and word else m.message
-            start = block.start + m.offset
-            data: dict[str, Any] = {
-                "languagetool_rule": m.rule_id,
-                "category": m.category,
-                "issue_type": m.issue_type,
-                "replacements": list(m.replacements),
-            }
-            yield finding(
-                code,
-                message,
-                span=(start, start + m.length),
-                text=doc.text,
-                suggestion=", ".join(r for r in m.replacements if r) or None,
-                data=data,
-            )
+            kept.append((m, block.start + m.offset, word))
+    # A word the speller does not know is one finding, at its first use, however often it recurs:
+    # a name used six times is one decision for the editor, not six.
+    uses: dict[str, list[int]] = {}
+    for m, start, word in kept:
+        if is_speller_match(m) and word:
+            uses.setdefault(word, []).append(start)
+    for m, start, word in kept:
+        speller = is_speller_match(m) and bool(word)
+        if speller and uses[word][0] != start:
+            dropped["repeated_spelling"] = dropped.get("repeated_spelling", 0) + 1
+            continue
+        message = f"'{word}': {m.message}" if speller else m.message
+        data: dict[str, Any] = {
+            "languagetool_rule": m.rule_id,
+            "category": m.category,
+            "issue_type": m.issue_type,
+            "replacements": list(m.replacements),
+        }
+        if speller and len(uses[word]) > 1:
+            message += f" (used {len(uses[word])} times in the article)"
+            data["uses"] = [[at, at + m.length] for at in uses[word]]
+        yield finding(
+            code_for(m),
+            message,
+            span=(start, start + m.length),
+            text=doc.text,
+            suggestion=", ".join(r for r in m.replacements if r) or None,
+            data=data,
+        )
 
 
 @check("grammar.languagetool", "GR001", "GR002", "GR003", "GR900", uses_service=True)
