@@ -132,3 +132,13 @@ def test_sample_pages_dates(sample: str, expected: dict[str, str]) -> None:
     path = SAMPLES / "articles" / sample
     doc = extract(RawPage(str(path), path.read_text(encoding="utf-8")))
     assert _run(doc) == expected
+
+
+def test_the_pass_message_says_where_the_review_date_was_read() -> None:
+    cfg = from_mapping({"grammar": {"enabled": False}, "currency": {"today": "2026-01-01"}})
+    extracted = _doc("Gout.", dates={"reviewed": "2025-02-12", "next_review": None, "published": None})
+    message = content_currency(extracted, make_context(cfg)).findings[0].message
+    assert message == "Last reviewed 12 February 2025 (read from the page as 2025-02-12)."
+    footer = _doc("Gout.", stripped=["Page last reviewed: 3 March 2024"])
+    message = content_currency(footer, make_context(cfg)).findings[0].message
+    assert message == "Last reviewed 3 March 2024 (found in the page furniture: 'Page last reviewed: 3 March 2024')."

@@ -135,6 +135,17 @@ def _years_between(earlier: date, later: date) -> float:
     return (later - earlier).days / 365.25
 
 
+def _long(d: date) -> str:
+    return f"{d.day} {d:%B %Y}"  # "3 March 2024", as UK health pages write dates
+
+
+def _where(found: FoundDate) -> str:
+    """Where the date was read, for the reviewer who wants to check it on the page."""
+    if found.source == "extracted":  # the extractor's pick: visible label, <time>, JSON-LD or meta tag
+        return f"read from the page as {found.label}"
+    return f"found in the {found.source}: '{found.label}'"
+
+
 @check("currency.dates", "CU001", "CU002", "CU003")
 def content_currency(doc: Document, ctx: CheckContext) -> CheckOutput:
     cfg = ctx.config.currency
@@ -156,7 +167,7 @@ def content_currency(doc: Document, ctx: CheckContext) -> CheckOutput:
             finding(
                 NO_REVIEW_DATE,
                 "No 'last reviewed' date was found on the page."
-                + (f" It shows only a publication date ({published.value:%d %B %Y})." if published else ""),
+                + (f" It shows only a publication date ({_long(published.value)})." if published else ""),
                 suggestion="Show 'Page last reviewed: <date>' and 'Next review due: <date>' with the article.",
             )
         )
@@ -166,7 +177,7 @@ def content_currency(doc: Document, ctx: CheckContext) -> CheckOutput:
         out.findings.append(
             finding(
                 NO_REVIEW_DATE,
-                f"Last reviewed {reviewed.value:%d %B %Y} (found in the {reviewed.source}: '{reviewed.label}').",
+                f"Last reviewed {_long(reviewed.value)} ({_where(reviewed)}).",
                 outcome="pass",
             )
         )
@@ -174,7 +185,7 @@ def content_currency(doc: Document, ctx: CheckContext) -> CheckOutput:
             out.findings.append(
                 finding(
                     REVIEW_OVERDUE,
-                    f"Last reviewed {reviewed.value:%d %B %Y}, {age:.1f} years ago; content should be "
+                    f"Last reviewed {_long(reviewed.value)}, {age:.1f} years ago; content should be "
                     f"reviewed at least every {cfg.max_age_years:g} years.",
                     suggestion="Ask a clinician to review the page and update its review date.",
                     data={"reviewed": reviewed.value.isoformat(), "age_years": round(age, 2)},
@@ -185,7 +196,7 @@ def content_currency(doc: Document, ctx: CheckContext) -> CheckOutput:
         out.findings.append(
             finding(
                 NEXT_REVIEW_PASSED,
-                f"The next review was due {next_review.value:%d %B %Y}, {overdue} days ago.",
+                f"The next review was due {_long(next_review.value)}, {overdue} days ago.",
                 suggestion="Review the page now, or take it down until it has been reviewed.",
                 data={"next_review": next_review.value.isoformat(), "days_overdue": overdue},
             )
