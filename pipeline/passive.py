@@ -137,6 +137,16 @@ def _active_verb(aux_words: list[str], participle: str, agent: str) -> str:
     return base if plural else _third_person(base)
 
 
+def _with_adverbs(verb: str, words: list[str]) -> str:
+    """The active verb with the passive's adverbs kept before its last word: "usually causes",
+    "should never give". Dropping them would change the advice ("is never given" is not "gives")."""
+    adverbs = [w.lower() for w in words if w.lower() != "not" and (w.lower() in _BETWEEN or w.lower().endswith("ly"))]
+    if not adverbs:
+        return verb
+    head, _, last = verb.rpartition(" ")
+    return " ".join([*([head] if head else []), *adverbs, last])
+
+
 def find(text: str) -> list[Passive]:
     """Passive constructions in one sentence (or any text), with offsets into `text`."""
     tokens = [(m.group(), m.start(), m.end()) for m in _WORD.finditer(text)]
@@ -156,14 +166,17 @@ def find(text: str) -> list[Passive]:
             i += 1
             continue
         participle, _, end = tokens[j]
+        between = [t[0] for t in tokens[i + 1 : j]]
         particle = ""
         if j + 1 < len(tokens) and tokens[j + 1][0].lower() in _PARTICLES:
             j += 1
             particle, end = tokens[j][0].lower(), tokens[j][2]
         first = i
         if lower in ("been", "being", "be", "get"):  # take in the modal or "has" before it
-            while first > 0 and tokens[first - 1][0].lower() in (_MODALS | _PERFECT | {"not", "also"}):
+            while first > 0 and tokens[first - 1][0].lower() in (_MODALS | _PERFECT | _BETWEEN):
                 first -= 1
+            while first < i and tokens[first][0].lower() in _BETWEEN:
+                first += 1  # adverbs with no modal or "has" before them are not part of the verb
         aux_words = [t[0] for t in tokens[first : i + 1]]
         if any(t[0].lower() == "not" for t in tokens[i + 1 : j]):
             aux_words.append("not")  # "was not treated": the negation sits after the auxiliary
@@ -171,7 +184,11 @@ def find(text: str) -> list[Passive]:
         if agent:
             end = tokens[j + 1 + len(agent.split())][2]
         subject = _lower_first(re.sub(r"['’]\w+$", "", word)) if contracted else _subject(text, tokens, first)
-        verb = _active_verb(aux_words, participle, agent or "[who]")
+        before: list[str] = []  # "children often get bitten": "often" goes with the verb, not the subject
+        while subject and " " in subject and subject.rsplit(" ", 1)[1].lower() in _BETWEEN:
+            subject, adverb = subject.rsplit(" ", 1)
+            before.insert(0, adverb)
+        verb = _with_adverbs(_active_verb(aux_words, participle, agent or "[who]"), before + aux_words[:-1] + between)
         obj = _OBJECT_PRONOUN.get(subject.lower(), subject) if subject else "…"
         who = f"{agent[0].upper()}{agent[1:]}" if agent else "[who]"
         rewrite = f"{who} {verb} {obj}" + (f" {particle}" if particle else "")

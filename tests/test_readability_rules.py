@@ -218,7 +218,29 @@ def test_thresholds_come_from_configuration() -> None:
         (
             "It is usually carried out under local anaesthetic.",
             "is usually carried out",
-            "[who] carries it out",
+            "[who] usually carries it out",
+        ),
+        # The adverbs stay: "never" or "usually" dropped would change the advice.
+        (
+            "Antibiotics are never given by pharmacists without a prescription.",
+            "are never given by pharmacists",
+            "Pharmacists never give antibiotics",
+        ),
+        (
+            "It may also be caused by a virus.",
+            "may also be caused by a virus",
+            "A virus may also cause it",
+        ),
+        (
+            "The rash is not usually seen by a doctor.",
+            "is not usually seen by a doctor",
+            "A doctor does not usually see the rash",
+        ),
+        ("Children often get bitten by dogs.", "get bitten by dogs", "Dogs often bite children"),
+        (
+            "The wound has already been cleaned by the nurse.",
+            "has already been cleaned by the nurse",
+            "The nurse has already cleaned the wound",
         ),
         (
             "The infection was not treated by the GP.",
@@ -251,7 +273,7 @@ def test_passive_findings_are_for_review() -> None:
     (finding,) = rd(result, "RD007")
     assert finding.outcome == "review" and finding.level == "note"
     assert finding.excerpt == "is usually caused by a bacterial infection"
-    assert finding.suggestion == "Active: “A bacterial infection causes sepsis”."
+    assert finding.suggestion == "Active: “A bacterial infection usually causes sepsis”."
 
 
 # ------------------------------------------------------------------ the plain-word list

@@ -423,7 +423,8 @@ def _passives(doc: Document, offset: int, sentence: str) -> list[Finding]:
         out.append(
             finding(
                 PASSIVE,
-                f"Passive voice: “{phrase}”. Say who does it, unless that does not matter.",
+                f"Passive voice: “{phrase}”. "
+                + ("Put who does it first." if p.agent else "Say who does it, unless that does not matter."),
                 outcome="review",
                 span=(offset + p.start, offset + p.end),
                 text=doc.text,
