@@ -105,12 +105,69 @@ def _code_and_data_digest() -> str:
 
 
 def fingerprint(config: Config) -> str:
-    """Hash of everything that decides an article's findings: settings, code, clinical data, version."""
+    """Hash of everything that decides an article's findings: settings, code, clinical data, version,
+    and the contents of the files the settings name (a site's own glossary or swap list)."""
     settings = {k: v for k, v in config.effective().items() if k not in _NOT_RESULT_AFFECTING}
     settings.get("grammar", {}).pop("url", None)
     h = hashlib.sha256(_code_and_data_digest().encode())
     h.update(json.dumps(settings, sort_keys=True).encode())
+    for path in sorted(_named_files(settings)):
+        h.update(f"\0{path}\0".encode())
+        h.update(_file_digest(str(path), *_stat(path)).encode())
     return h.hexdigest()[:32]
+
+
+# Larger files (a browser binary) count by size and modification time rather than by content.
+_HASH_LIMIT = 16 * 1024 * 1024
+
+
+# The settings that name data files: the check reads them, so their contents decide findings.
+DATA_SETTINGS = (
+    "readability.plain_words", "grammar.extra_words", "grammar.medical_dictionary", "grammar.affix_file",
+    "terms.glossary", "terms.plain_words", "safety.rules_dir", "safety.locales", "accessibility.chromium",
+    "accessibility.axe_script", "accessibility.link_text",
+)
+
+
+def _named_files(settings: dict[str, Any]) -> set[Path]:
+    """The files the data settings name, and the files inside a folder they name."""
+    found: set[Path] = set()
+    for dotted in DATA_SETTINGS:
+        value: Any = settings
+        for key in dotted.split("."):
+            value = value.get(key) if isinstance(value, dict) else None
+        if not isinstance(value, str) or not value:
+            continue
+        path = Path(value)
+        try:
+            if path.is_file():
+                found.add(path.resolve())
+            elif path.is_dir():
+                found |= {f.resolve() for f in path.rglob("*") if f.is_file() and "__pycache__" not in f.parts}
+        except OSError:
+            pass  # an unreadable path decides nothing the check does not report itself
+    return found
+
+
+def _stat(path: Path) -> tuple[int, int]:
+    try:
+        st = path.stat()
+    except OSError:
+        return -1, -1
+    return st.st_size, st.st_mtime_ns
+
+
+@functools.lru_cache(maxsize=256)
+def _file_digest(path: str, size: int, mtime_ns: int) -> str:
+    """A file's content digest, read once per process for each size and modification time."""
+    if size < 0:
+        return "missing"
+    if size > _HASH_LIMIT:
+        return f"{size}:{mtime_ns}"
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        return "unreadable"
 
 
 def default_url(config: Config) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -191,3 +192,36 @@ def test_adding_a_column_another_process_has_just_added_is_not_an_error(tmp_path
     hist._idempotent(history.engine, sa.schema.CreateIndex(index))
     with pytest.raises(sa.exc.DBAPIError):
         hist._idempotent(history.engine, sa.text("ALTER TABLE no_such_table ADD COLUMN x INTEGER"))
+
+
+def test_an_edited_data_file_outside_the_package_is_not_reused(site: Path, tmp_path: Path) -> None:
+    # A site's own swap list: editing it must re-check every article, as editing ours does.
+    words = tmp_path / "plain_words.yaml"
+    shutil.copy(Path("pipeline/data/plain_words.yaml"), words)
+    base = {"out": str(tmp_path / "out"), "grammar": {"enabled": False}, "readability": {"plain_words": str(words)}}
+    run_audit([str(site)], from_mapping(base))
+    assert run_audit([str(site)], from_mapping(base)).stats["reused"] > 0
+    words.write_text(
+        words.read_text(encoding="utf-8").replace(
+            "entries:\n", "entries:\n  - word: septic shock\n    variants: []\n    plain: [very low blood pressure]\n"
+            "    source: a site's own list\n", 1,
+        ),
+        encoding="utf-8",
+    )
+    again = run_audit([str(site)], from_mapping(base))
+    assert again.stats["reused"] == 0
+    swaps = [f for a in again.articles for f in a.findings if f.rule == "RD008" and f.excerpt == "septic shock"]
+    assert swaps
+
+
+def test_every_setting_that_names_a_data_file_counts_for_reuse() -> None:
+    from pipeline.history import DATA_SETTINGS
+
+    def paths(d: Any, prefix: str = "") -> set[str]:
+        if isinstance(d, dict):
+            return {k for key, v in d.items() for k in paths(v, f"{prefix}.{key}" if prefix else key)}
+        return {prefix} if isinstance(d, str) and "/" in d and Path(d).exists() else set()
+
+    named = paths(Config().effective())
+    assert named - {"out"} <= set(DATA_SETTINGS)
+    assert "terms.glossary" in named and "safety.rules_dir" in named
