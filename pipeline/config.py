@@ -49,6 +49,10 @@ class GrammarConfig(Section):
     chunk_chars: int = Field(default=4000, ge=200)  # paragraphs are grouped into requests of about this size
     request_timeout: float = Field(default=120.0, gt=0)  # the first check after a start warms the server up
     extra_words: str = str(DATA_DIR / "medical_words.txt")
+    # A site's own words the speller accepts (people's names, brands, services): never GR002, and
+    # not medical terms. An entry in small letters matches any capitalisation; others exactly.
+    accept_words: list[str] = Field(default_factory=list)
+    accept_file: str | None = None  # the same, one word a line; '#' starts a comment
     medical_dictionary: str = "/usr/share/hunspell/en_med_glut.dic"
     affix_file: str = "/usr/share/hunspell/en_US.aff"  # the affix rules en_med_glut.dic is written for
     # Oxford -ize spelling is British too, but the NHS writes -ise: do not ask writers to change it.

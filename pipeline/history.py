@@ -123,7 +123,8 @@ _HASH_LIMIT = 16 * 1024 * 1024
 
 # The settings that name data files: the check reads them, so their contents decide findings.
 DATA_SETTINGS = (
-    "readability.plain_words", "grammar.extra_words", "grammar.medical_dictionary", "grammar.affix_file",
+    "readability.plain_words", "grammar.extra_words", "grammar.accept_file", "grammar.medical_dictionary",
+    "grammar.affix_file",
     "terms.glossary", "terms.plain_words", "safety.rules_dir", "safety.locales", "accessibility.chromium",
     "accessibility.axe_script", "accessibility.link_text",
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from pathlib import Path
 
 import pytest
 from wordfreq import zipf_frequency
@@ -25,7 +26,7 @@ from pipeline.rules.grammar import (
     skip_spans,
 )
 from pipeline.runner import audit_document
-from pipeline.vocabulary import EXTRA, GLOSSARY, HUNSPELL, default_vocabulary
+from pipeline.vocabulary import EXTRA, GLOSSARY, HUNSPELL, VocabularyError, default_vocabulary
 
 from .conftest import make_context
 
@@ -165,6 +166,28 @@ def test_a_word_the_speller_does_not_know_is_one_finding_however_often_it_recurs
     grammar_at = {f.span.start >= second for f in out.findings if f.rule == "GR001" and f.span is not None}
     assert grammar_at == {False, True}  # grammar: each place to mend is its own finding
     assert out.metrics["grammar"]["dropped_matches"]["repeated_spelling"] == 2
+
+
+def test_a_sites_accepted_words_are_not_misspellings(lt_server: LanguageToolServer, tmp_path: Path) -> None:
+    accept = tmp_path / "accept.txt"
+    accept.write_text("# our services\nfitfortravel\n", encoding="utf-8")
+    doc = from_text(
+        "accepted",
+        "Professor Quibbleton wrote this page. See Fitfortravel before you go. "
+        "Ask quibbleton nothing. Take paracetmol for the pain.",
+    )
+    ctx = grammar_context(lt_server, grammar={"accept_words": ["Quibbleton"], "accept_file": str(accept)})
+    out = run_check(doc, ctx)
+    flagged = sorted(f.excerpt or "" for f in spelling(out.findings))
+    # "Quibbleton" is accepted as written, "fitfortravel" in any capitalisation.
+    assert flagged == ["paracetmol", "quibbleton"], flagged
+    assert out.metrics["grammar"]["dropped_matches"]["accepted_words"] == 2
+
+
+def test_a_missing_accept_file_is_reported_with_its_name(lt_server: LanguageToolServer, tmp_path: Path) -> None:
+    ctx = grammar_context(lt_server, grammar={"accept_file": str(tmp_path / "nowhere.txt")})
+    with pytest.raises(VocabularyError, match=r"nowhere\.txt.*grammar\.accept_file"):
+        run_check(from_text("a", "Sepsis is serious."), ctx)
 
 
 def test_spans_are_exact_across_chunks_emoji_and_skipped_markup(lt_server: LanguageToolServer) -> None:

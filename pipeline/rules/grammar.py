@@ -8,16 +8,18 @@ project's medical vocabulary is dropped here too, for servers given by URL that 
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from ..context import CheckContext
 from ..grammar_service import Match, Paragraph
 from ..model import Block, Document, Finding
 from ..registry import CheckOutput, check, finding, rule
-from ..vocabulary import MedicalVocabulary, vocabulary_for
+from ..vocabulary import MedicalVocabulary, VocabularyError, read_word_list, vocabulary_for
 
 GRAMMAR = rule(
     "GR001",
@@ -224,10 +226,50 @@ def prose_plan(doc: Document) -> ProsePlan:
 # --- the check ----------------------------------------------------------------------------------
 
 
-def _drop_reason(m: Match, block: Block, word: str, vocabulary: MedicalVocabulary | None, language: str) -> str | None:
+@dataclass(frozen=True)
+class AcceptedWords:
+    """A site's own words: an entry in small letters matches any capitalisation, others exactly."""
+
+    exact: frozenset[str] = frozenset()
+    any_case: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, words: Iterable[str]) -> AcceptedWords:
+        listed = [w.strip() for w in words if w.strip()]
+        return cls(frozenset(w for w in listed if w != w.lower()), frozenset(w for w in listed if w == w.lower()))
+
+    def __contains__(self, word: str) -> bool:
+        return word in self.exact or word.lower() in self.any_case
+
+
+NO_ACCEPTED_WORDS = AcceptedWords()
+
+
+def accepted_words(inline: Iterable[str], path: str | None) -> AcceptedWords:
+    """The configured words and those of the accept file (read again when it changes)."""
+    if not path:
+        return AcceptedWords.of(inline) if inline else NO_ACCEPTED_WORDS
+    try:
+        mtime = Path(path).stat().st_mtime_ns
+    except OSError as err:
+        raise VocabularyError(f"{path}: the grammar.accept_file cannot be read: {err.strerror}") from err
+    return AcceptedWords.of([*inline, *_accept_file(path, mtime)])
+
+
+@functools.lru_cache(maxsize=8)
+def _accept_file(path: str, mtime_ns: int) -> tuple[str, ...]:
+    return tuple(read_word_list(Path(path)))
+
+
+def _drop_reason(
+    m: Match, block: Block, word: str, vocabulary: MedicalVocabulary | None, language: str,
+    accepted: AcceptedWords = NO_ACCEPTED_WORDS,
+) -> str | None:
     """Why a match is dropped, or None to keep it."""
     if is_speller_match(m) and vocabulary is not None and vocabulary.accepts(word, language):
         return "medical_words"
+    if is_speller_match(m) and word in accepted:
+        return "accepted_words"
     if m.rule_id in _LIST_CASE_RULES and m.offset == 0 and block.kind in ("list_item", "table_cell"):
         return "list_item_case"
     return None
@@ -235,13 +277,13 @@ def _drop_reason(m: Match, block: Block, word: str, vocabulary: MedicalVocabular
 
 def _findings(
     doc: Document, plan: ProsePlan, results: list[tuple[Match, ...] | None], vocabulary: MedicalVocabulary | None,
-    language: str, dropped: dict[str, int],
+    language: str, dropped: dict[str, int], accepted: AcceptedWords = NO_ACCEPTED_WORDS,
 ) -> Iterator[Finding]:
     kept: list[tuple[Match, int, str]] = []  # match, its start in the document text, the word
     for block, para, matches in zip(plan.blocks, plan.paragraphs, results, strict=True):
         for m in matches or ():
             word = para.text[m.offset : m.offset + m.length]
-            reason = _drop_reason(m, block, word, vocabulary, language)
+            reason = _drop_reason(m, block, word, vocabulary, language, accepted)
             if reason is not None:
                 dropped[reason] = dropped.get(reason, 0) + 1
                 continue
@@ -293,12 +335,13 @@ def languagetool_matches(doc: Document, ctx: CheckContext) -> CheckOutput:
         )
     # A broken vocabulary file fails the check (an EX003 error naming the file), never silently.
     vocabulary = vocabulary_for(ctx.config)
+    accepted = accepted_words(cfg.accept_words, cfg.accept_file)
     plan = prose_plan(doc)
     result = ctx.grammar.check_paragraphs(
         plan.paragraphs, chunk_chars=cfg.chunk_chars, disabled_rules=cfg.disabled_rules
     )
     dropped: dict[str, int] = {}
-    findings = list(_findings(doc, plan, result.matches, vocabulary, language, dropped))
+    findings = list(_findings(doc, plan, result.matches, vocabulary, language, dropped, accepted))
     metrics: dict[str, Any] = {
         "language": language,
         "paragraphs": len(plan.paragraphs),
