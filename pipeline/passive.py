@@ -23,6 +23,10 @@ _PERFECT = {"has", "have", "had"}
 _BETWEEN = {"not", "also", "often", "usually", "always", "never", "sometimes", "then", "still", "only",
             "now", "rarely", "normally", "generally", "mostly", "first", "already", "just", "even",
             "commonly", "occasionally", "routinely", "typically", "frequently", "soon"}  # fmt: skip
+# Of those, the adverbs that cannot also be a noun or a determiner ("the first", "the only one"):
+# these may stand before the auxiliary too ("children often get bitten").
+_FREQUENCY = _BETWEEN - {"not", "first", "only", "now", "then", "just", "even"}
+_PROGRESSIVE = {"am", "is", "are", "was", "were"}  # before "being": "is being offered"
 # Irregular verbs: participle -> (base, past).
 IRREGULAR: dict[str, tuple[str, str]] = {
     "arisen": ("arise", "arose"), "beaten": ("beat", "beat"), "begun": ("begin", "began"),
@@ -137,14 +141,24 @@ def _active_verb(aux_words: list[str], participle: str, agent: str) -> str:
     return base if plural else _third_person(base)
 
 
-def _with_adverbs(verb: str, words: list[str]) -> str:
-    """The active verb with the passive's adverbs kept before its last word: "usually causes",
-    "should never give". Dropping them would change the advice ("is never given" is not "gives")."""
-    adverbs = [w.lower() for w in words if w.lower() != "not" and (w.lower() in _BETWEEN or w.lower().endswith("ly"))]
-    if not adverbs:
+def _adverb(word: str, between: bool) -> bool:
+    w = word.lower()
+    return w != "not" and (w in _BETWEEN or (between and w.endswith("ly")))
+
+
+def _with_adverbs(verb: str, before_not: list[str], after_not: list[str]) -> str:
+    """The active verb with the passive's adverbs kept, each on its side of "not": dropping one
+    would change the advice ("is never given" is not "gives"), and so would moving one across "not"
+    ("is often not recognised" is not "does not often recognise")."""
+    if not before_not and not after_not:
         return verb
+    if " not " in verb:
+        left, right = verb.split(" not ", 1)
+        if left in ("do", "does", "did"):  # "often does not recognise"
+            return " ".join([*before_not, left, "not", *after_not, right])
+        return " ".join([left, *before_not, "not", *after_not, right])  # "should usually not give"
     head, _, last = verb.rpartition(" ")
-    return " ".join([*([head] if head else []), *adverbs, last])
+    return " ".join([*([head] if head else []), *before_not, *after_not, last])
 
 
 def find(text: str) -> list[Passive]:
@@ -166,6 +180,9 @@ def find(text: str) -> list[Passive]:
             i += 1
             continue
         participle, _, end = tokens[j]
+        if participle.lower() == "known" and j + 1 < len(tokens) and tokens[j + 1][0].lower() == "as":
+            i = j + 1  # "is also known as": a name, like "is called"
+            continue
         between = [t[0] for t in tokens[i + 1 : j]]
         particle = ""
         if j + 1 < len(tokens) and tokens[j + 1][0].lower() in _PARTICLES:
@@ -173,9 +190,14 @@ def find(text: str) -> list[Passive]:
             particle, end = tokens[j][0].lower(), tokens[j][2]
         first = i
         if lower in ("been", "being", "be", "get"):  # take in the modal or "has" before it
-            while first > 0 and tokens[first - 1][0].lower() in (_MODALS | _PERFECT | _BETWEEN):
+            while (
+                first > 0
+                and tokens[first - 1][0].lower()
+                in (_MODALS | _PERFECT | _FREQUENCY | {"not"} | (_PROGRESSIVE if lower == "being" else set()))
+                and not _PUNCT.search(text[tokens[first - 1][2] : tokens[first][1]])
+            ):
                 first -= 1
-            while first < i and tokens[first][0].lower() in _BETWEEN:
+            while first < i and tokens[first][0].lower() in _FREQUENCY:
                 first += 1  # adverbs with no modal or "has" before them are not part of the verb
         aux_words = [t[0] for t in tokens[first : i + 1]]
         if any(t[0].lower() == "not" for t in tokens[i + 1 : j]):
@@ -184,14 +206,30 @@ def find(text: str) -> list[Passive]:
         if agent:
             end = tokens[j + 1 + len(agent.split())][2]
         subject = _lower_first(re.sub(r"['’]\w+$", "", word)) if contracted else _subject(text, tokens, first)
-        before: list[str] = []  # "children often get bitten": "often" goes with the verb, not the subject
-        while subject and " " in subject and subject.rsplit(" ", 1)[1].lower() in _BETWEEN:
-            subject, adverb = subject.rsplit(" ", 1)
-            before.insert(0, adverb)
-        verb = _with_adverbs(_active_verb(aux_words, participle, agent or "[who]"), before + aux_words[:-1] + between)
-        obj = _OBJECT_PRONOUN.get(subject.lower(), subject) if subject else "…"
+        lead: list[str] = []  # "children often get bitten": "often" goes with the verb, not the subject
+        while subject and subject.rsplit(" ", 1)[-1].lower() in _FREQUENCY:
+            rest, _, adverb = subject.rpartition(" ")
+            subject = rest or None
+            lead.insert(0, adverb)
+        imperative = subject is not None and subject.lower() in ("do", "don't", "don’t")
+        if subject and " " in subject and subject.rsplit(" ", 1)[1].lower() in ("do", "does", "did"):
+            subject = subject.rsplit(" ", 1)[0]  # "you do not get tested": the subject is "you"
+        if subject and subject.lower() in _BETWEEN:
+            subject = None  # "then get tested": no subject, only an adverb
+        words = [*((w, False) for w in lead), *((t[0], False) for t in tokens[first : i + 1]), *((w, True) for w in between)]
+        seen_not = [w.lower() == "not" or w.lower().endswith("n't") for w, _ in words]
+        cut = seen_not.index(True) if any(seen_not) else len(words)
+        before_not = [w.lower() for w, b in words[:cut] if _adverb(w, b)]
+        after_not = [w.lower() for w, b in words[cut:] if _adverb(w, b)]
+        base_verb = _active_verb(aux_words, participle, agent or "[who]")
         who = f"{agent[0].upper()}{agent[1:]}" if agent else "[who]"
-        rewrite = f"{who} {verb} {obj}" + (f" {particle}" if particle else "")
+        if imperative:  # "Do not be alarmed by bleeding": "Do not let bleeding alarm you"
+            rewrite = f"Do not let {_lower_first(who) if agent else who} {base_form(participle)} you"
+        else:
+            verb = _with_adverbs(base_verb, before_not, after_not)
+            obj = _OBJECT_PRONOUN.get(subject.lower(), subject) if subject else "…"
+            rewrite = f"{who} {verb} {obj}"
+        rewrite += f" {particle}" if particle else ""
         found.append(Passive(tokens[first][1], end, " ".join(aux_words), participle, agent, subject, rewrite))
         i = j + 1
     return found

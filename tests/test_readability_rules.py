@@ -237,6 +237,19 @@ def test_thresholds_come_from_configuration() -> None:
             "A doctor does not usually see the rash",
         ),
         ("Children often get bitten by dogs.", "get bitten by dogs", "Dogs often bite children"),
+        # An adverb keeps its side of "not": "often not recognised" is not "not often recognised".
+        ("Sepsis is often not recognised by doctors.", "is often not recognised by doctors",
+         "Doctors often do not recognise sepsis"),
+        ("The cause has still not been found by researchers.", "has still not been found by researchers",
+         "Researchers have still not found the cause"),
+        # "Do not" stays: the advice must not turn into its opposite.
+        ("Do not get vaccinated by an unregistered provider.", "not get vaccinated by an unregistered provider",
+         "Do not let an unregistered provider vaccinate you"),
+        ("You do not get tested by your GP.", "not get tested by your GP", "Your GP does not test you"),
+        ("When you have finished, also get checked by a nurse.", "get checked by a nurse", "A nurse also checks …"),
+        ("If you can, then get tested by your GP.", "get tested by your GP", "Your GP tests …"),
+        ("The first is given by a nurse.", "is given by a nurse", "A nurse gives the first"),
+        ("The test is being offered by pharmacies.", "is being offered by pharmacies", "Pharmacies offer the test"),
         (
             "The wound has already been cleaned by the nurse.",
             "has already been cleaned by the nurse",
@@ -261,6 +274,7 @@ def test_passive_rewrites(sentence: str, phrase: str, rewrite: str) -> None:
         "Your ankles may be swollen.",
         "This is called septic shock.",
         "I was worried about my mum.",
+        "Sepsis is also known as blood poisoning.",
         "Get help fast.",
     ],
 )
@@ -274,6 +288,9 @@ def test_passive_findings_are_for_review() -> None:
     assert finding.outcome == "review" and finding.level == "note"
     assert finding.excerpt == "is usually caused by a bacterial infection"
     assert finding.suggestion == "Active: “A bacterial infection usually causes sepsis”."
+    assert finding.message.endswith("Put who does it first.")
+    (unnamed,) = rd(audit("Sepsis is usually treated in hospital with antibiotics through a drip."), "RD007")
+    assert unnamed.message.endswith("Say who does it, unless that does not matter.")
 
 
 # ------------------------------------------------------------------ the plain-word list
