@@ -151,7 +151,7 @@ def test_a_word_the_speller_does_not_know_is_one_finding_however_often_it_recurs
         "names",
         "Professor Quibbleton leads the sepsis study. Quibbleton says most people recover.\n\n"
         "Ask your GP about the study. Quibbleton and his team will write to you. "
-        "Take paracetmol for the pain.\n\nThis are a mistake. This are a mistake.",
+        "Take paracetmol for the pain.\n\nThis are a mistake. This are a mistake. Paracetmol is safe.",
     )
     out = run_check(doc, grammar_context(lt_server))
     named = [f for f in spelling(out.findings) if f.excerpt == "Quibbleton"]
@@ -160,12 +160,13 @@ def test_a_word_the_speller_does_not_know_is_one_finding_however_often_it_recurs
     assert f.span is not None and f.span.start == doc.text.index("Quibbleton")  # the first use
     assert "used 3 times" in f.message
     assert [doc.text[a:b] for a, b in f.data["uses"]] == ["Quibbleton"] * 3
-    once = [f for f in spelling(out.findings) if f.excerpt == "paracetmol"]
-    assert len(once) == 1 and "uses" not in once[0].data and "times" not in once[0].message
+    (drug,) = [f for f in spelling(out.findings) if f.excerpt and f.excerpt.casefold() == "paracetmol"]
+    assert drug.excerpt == "paracetmol" and "used 2 times" in drug.message  # capitalised at a sentence start
+    assert [doc.text[a:b] for a, b in drug.data["uses"]] == ["paracetmol", "Paracetmol"]
     second = doc.text.rindex("This are")
     grammar_at = {f.span.start >= second for f in out.findings if f.rule == "GR001" and f.span is not None}
     assert grammar_at == {False, True}  # grammar: each place to mend is its own finding
-    assert out.metrics["grammar"]["dropped_matches"]["repeated_spelling"] == 2
+    assert out.metrics["grammar"]["dropped_matches"]["repeated_spelling"] == 3
 
 
 def test_a_sites_accepted_words_are_not_misspellings(lt_server: LanguageToolServer, tmp_path: Path) -> None:
@@ -182,6 +183,16 @@ def test_a_sites_accepted_words_are_not_misspellings(lt_server: LanguageToolServ
     # "Quibbleton" is accepted as written, "fitfortravel" in any capitalisation.
     assert flagged == ["paracetmol", "quibbleton"], flagged
     assert out.metrics["grammar"]["dropped_matches"]["accepted_words"] == 2
+
+
+def test_accepted_words_match_as_the_speller_matches_its_dictionary() -> None:
+    from pipeline.rules.grammar import AcceptedWords
+
+    words = AcceptedWords.of(["Quibbleton", "fitfortravel", "NHS 24"])
+    assert "Quibbleton" in words and "QUIBBLETON" in words and "quibbleton" not in words
+    assert all(w in words for w in ("fitfortravel", "Fitfortravel", "FITFORTRAVEL"))
+    assert "fItFoRtRaVeL" not in words
+    assert "24" in words and "NHS" in words  # a phrase counts word by word, as in the accept file
 
 
 def test_a_missing_accept_file_is_reported_with_its_name(lt_server: LanguageToolServer, tmp_path: Path) -> None:

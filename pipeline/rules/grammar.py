@@ -8,7 +8,6 @@ project's medical vocabulary is dropped here too, for servers given by URL that 
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -228,37 +227,35 @@ def prose_plan(doc: Document) -> ProsePlan:
 
 @dataclass(frozen=True)
 class AcceptedWords:
-    """A site's own words: an entry in small letters matches any capitalisation, others exactly."""
+    """A site's own words, matched as the speller matches its dictionary: an entry in small letters
+    also matches its capitalised and upper-case forms, any other entry its upper-case form."""
 
-    exact: frozenset[str] = frozenset()
-    any_case: frozenset[str] = frozenset()
+    words: frozenset[str] = frozenset()
 
     @classmethod
-    def of(cls, words: Iterable[str]) -> AcceptedWords:
-        listed = [w.strip() for w in words if w.strip()]
-        return cls(frozenset(w for w in listed if w != w.lower()), frozenset(w for w in listed if w == w.lower()))
+    def of(cls, entries: Iterable[str]) -> AcceptedWords:
+        # One word per token, as in the accept file: the speller reports single words.
+        return cls(frozenset(word for entry in entries for word in entry.split()))
 
     def __contains__(self, word: str) -> bool:
-        return word in self.exact or word.lower() in self.any_case
+        if word in self.words:
+            return True
+        lower = word.lower()
+        if lower in self.words and (word.istitle() or word.isupper()):
+            return True
+        return word.isupper() and any(w.upper() == word for w in self.words if not w.islower())
 
 
 NO_ACCEPTED_WORDS = AcceptedWords()
 
 
 def accepted_words(inline: Iterable[str], path: str | None) -> AcceptedWords:
-    """The configured words and those of the accept file (read again when it changes)."""
+    """The configured words and those of the accept file (small: read for each article)."""
     if not path:
         return AcceptedWords.of(inline) if inline else NO_ACCEPTED_WORDS
-    try:
-        mtime = Path(path).stat().st_mtime_ns
-    except OSError as err:
-        raise VocabularyError(f"{path}: the grammar.accept_file cannot be read: {err.strerror}") from err
-    return AcceptedWords.of([*inline, *_accept_file(path, mtime)])
-
-
-@functools.lru_cache(maxsize=8)
-def _accept_file(path: str, mtime_ns: int) -> tuple[str, ...]:
-    return tuple(read_word_list(Path(path)))
+    if not Path(path).is_file():
+        raise VocabularyError(f"{path}: the grammar.accept_file cannot be read: no such file")
+    return AcceptedWords.of([*inline, *read_word_list(Path(path))])
 
 
 def _drop_reason(
@@ -290,13 +287,14 @@ def _findings(
             kept.append((m, block.start + m.offset, word))
     # A word the speller does not know is one finding, at its first use, however often it recurs:
     # a name used six times is one decision for the editor, not six.
-    uses: dict[str, list[int]] = {}
+    # Keyed on the folded word: "Paracetmol" opening a sentence and "paracetmol" are one mistake.
+    uses: dict[str, list[tuple[int, int]]] = {}
     for m, start, word in kept:
         if is_speller_match(m) and word:
-            uses.setdefault(word, []).append(start)
+            uses.setdefault(word.casefold(), []).append((start, start + m.length))
     for m, start, word in kept:
         speller = is_speller_match(m) and bool(word)
-        if speller and uses[word][0] != start:
+        if speller and uses[word.casefold()][0][0] != start:
             dropped["repeated_spelling"] = dropped.get("repeated_spelling", 0) + 1
             continue
         message = f"'{word}': {m.message}" if speller else m.message
@@ -306,9 +304,9 @@ def _findings(
             "issue_type": m.issue_type,
             "replacements": list(m.replacements),
         }
-        if speller and len(uses[word]) > 1:
-            message += f" (used {len(uses[word])} times in the article)"
-            data["uses"] = [[at, at + m.length] for at in uses[word]]
+        if speller and len(places := uses[word.casefold()]) > 1:
+            message += f" (used {len(places)} times in the article)"
+            data["uses"] = [list(place) for place in places]
         yield finding(
             code_for(m),
             message,
