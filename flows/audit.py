@@ -25,6 +25,7 @@ from pipeline.config import Config, ConfigError, from_mapping, load_config
 from pipeline.context import CheckContext
 from pipeline.gate import GateInputs
 from pipeline.grammar_service import GrammarService
+from pipeline.history import fingerprint as history_fingerprint
 from pipeline.languagetool import LanguageToolServer, LanguageToolUnavailable, languagetool_url
 from pipeline.model import ArticleResult, RunResult
 from pipeline.parallel import process_count
@@ -72,7 +73,11 @@ def _close_browsers() -> None:
 
 @task(name="audit-article", task_run_name="audit {source.location}", retries=0)
 def audit_article(
-    source: Source, settings: dict[str, Any], grammar_unavailable: str | None = None, pool: str | None = None
+    source: Source,
+    settings: dict[str, Any],
+    grammar_unavailable: str | None = None,
+    pool: str | None = None,
+    fingerprint: str | None = None,
 ) -> ArticleResult:
     get_run_logger().info("Checking %s", source.location)
     config = from_mapping(settings)
@@ -80,7 +85,7 @@ def audit_article(
     if grammar_unavailable:
         ctx.grammar_unavailable = grammar_unavailable
     history = open_history(config)
-    reuse = history.reuser(config) if history and config.history.incremental else None
+    reuse = history.reuser(config, fingerprint) if history and config.history.incremental else None
     result = audit_source(source, ctx, reuse, _POOLS.get(pool) if pool else None)
     if result.reused:
         get_run_logger().info("Unchanged since the last run, reused: %s", source.location)
@@ -158,6 +163,9 @@ def audit_flow(
     logger.info("Auditing %d articles", len(items))
     started = now()
     settings = config.effective()
+    history = open_history(config)
+    # Taken once, as the run begins: every task reuses, and the run is recorded, under this value.
+    fingerprint = history_fingerprint(config) if history else None
     # On the thread runner, extraction and the service-free checks use this machine's other cores
     # (as the command line does); Dask workers are processes already.
     threads = config.runner.task_runner == "threads"
@@ -169,15 +177,17 @@ def audit_flow(
         with _grammar(config) as (url, unavailable):
             if url:
                 settings["grammar"]["url"] = url
-            futures = [audit_article.submit(src, settings, unavailable, key) for src in items]
+            futures = [audit_article.submit(src, settings, unavailable, key, fingerprint) for src in items]
             articles = [f.result() for f in futures]
     finally:
         local = _POOLS.pop(key, None) if key else None
         if local:
             local.close()
     _close_browsers()
-    run = new_run(config, started, articles, {"worker_processes": local.stats()} if local else {})
-    history = open_history(config)
+    stats: dict[str, Any] = {"worker_processes": local.stats()} if local else {}
+    if fingerprint:
+        stats["fingerprint"] = fingerprint
+    run = new_run(config, started, articles, stats)
     if history:
         history.attach_trends(run)
     written = write_report(run, config, inputs)

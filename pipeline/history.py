@@ -97,8 +97,8 @@ def _code_and_data_digest() -> str:
     h.update(__version__.encode())
     h.update(json.dumps(sorted((c, r.name, r.default_level) for c, r in RULES.items())).encode())
     pkg = Path(__file__).parent
-    for path in sorted([*pkg.rglob("*.py"), *pkg.glob("data/**/*")]):
-        if path.is_file() and "__pycache__" not in path.parts:
+    for path in sorted(pkg.rglob("*")):  # code, and every data file beside it (aria.yaml, schemas)
+        if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
             h.update(str(path.relative_to(pkg)).encode())
             h.update(path.read_bytes())
     return h.hexdigest()
@@ -113,11 +113,18 @@ def fingerprint(config: Config) -> str:
     h.update(json.dumps(settings, sort_keys=True).encode())
     for path in sorted(_named_files(settings)):
         h.update(f"\0{path}\0".encode())
-        h.update(_file_digest(str(path), *_stat(path)).encode())
+        h.update(_file_digest(str(path), _stat(path)).encode())
     return h.hexdigest()[:32]
 
 
-# Larger files (a browser binary) count by size and modification time rather than by content.
+def run_fingerprint(run: RunResult, config: Config) -> str:
+    """The fingerprint the run took when it began: a data file edited during the run must not file
+    results made with the old data under the new contents."""
+    fp = run.stats.get("fingerprint")
+    return fp if isinstance(fp, str) and fp else fingerprint(config)
+
+
+# Larger files count by size and modification time rather than by content.
 _HASH_LIMIT = 16 * 1024 * 1024
 
 
@@ -150,21 +157,24 @@ def _named_files(settings: dict[str, Any]) -> set[Path]:
     return found
 
 
-def _stat(path: Path) -> tuple[int, int]:
+def _stat(path: Path) -> tuple[int, int, int, int]:
+    """What tells a changed file apart: size, modification and change times, inode (a file copied
+    over with its old time stamp, `cp -p`, still gets a new change time or inode)."""
     try:
         st = path.stat()
     except OSError:
-        return -1, -1
-    return st.st_size, st.st_mtime_ns
+        return -1, -1, -1, -1
+    return st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino
 
 
 @functools.lru_cache(maxsize=256)
-def _file_digest(path: str, size: int, mtime_ns: int) -> str:
-    """A file's content digest, read once per process for each size and modification time."""
+def _file_digest(path: str, stat: tuple[int, int, int, int]) -> str:
+    """A file's content digest, read once per process while the file is unchanged."""
+    size = stat[0]
     if size < 0:
         return "missing"
     if size > _HASH_LIMIT:
-        return f"{size}:{mtime_ns}"
+        return ":".join(map(str, stat[:2]))
     try:
         return hashlib.sha256(Path(path).read_bytes()).hexdigest()
     except OSError:
@@ -192,9 +202,10 @@ class History:
                 _OPEN[url] = cls(engine)
             return _OPEN[url]
 
-    def reuser(self, config: Config) -> Callable[[str, str], ArticleResult | None]:
-        fp = fingerprint(config)
-        return lambda source, input_hash: self.reusable(source, input_hash, fp)
+    def reuser(self, config: Config, fp: str | None = None) -> Callable[[str, str], ArticleResult | None]:
+        """Reuse under `fp`, the fingerprint taken when the run began (computed now if not given)."""
+        key = fp or fingerprint(config)
+        return lambda source, input_hash: self.reusable(source, input_hash, key)
 
     def attach_trends(self, run: RunResult) -> None:
         """Trends against earlier runs, for the run index; before record(), so "last" is the run before."""
@@ -202,7 +213,7 @@ class History:
 
     def finish(self, run: RunResult, config: Config) -> None:
         self.attach_trends(run)
-        self.record(run, fingerprint(config))
+        self.record(run, run_fingerprint(run, config))
 
     def reusable(self, source: str, input_hash: str, fp: str) -> ArticleResult | None:
         """The latest stored result for these exact bytes under the same fingerprint."""

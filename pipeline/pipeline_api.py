@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .config import Config
 from .gate import GateInputs, GateReport, apply_gate
-from .history import fingerprint
+from .history import run_fingerprint
 from .model import ArticleResult, RunResult
 from .output.writer import write_outputs
 from .runner import open_history, run_audit
@@ -66,7 +66,7 @@ def record_history(run: RunResult, config: Config) -> None:
     """Store the gated run (waived and known findings already marked) in the history database."""
     history = open_history(config)
     if history:
-        history.record(run, fingerprint(config))
+        history.record(run, run_fingerprint(run, config))
 
 
 def audit_and_write(

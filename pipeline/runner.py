@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import CancelledError, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from datetime import UTC, datetime
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from . import __version__
@@ -308,7 +309,8 @@ def run_audit(
     items = expand(sources, config)
 
     history = open_history(config)
-    reuse = history.reuser(config) if history and config.history.incremental else None
+    fp = _history_module().fingerprint(config) if history else None  # once, as the run begins
+    reuse = history.reuser(config, fp) if history and config.history.incremental else None
     # A caller's own context (and its services) stays in this process.
     processes = process_count(config, len(items), automatic=automatic_processes) if ctx is None else 0
     local = LocalPool(config, processes) if processes else None
@@ -346,14 +348,20 @@ def run_audit(
             stats["languagetool"] = active.grammar.stats()
         if local:
             stats["worker_processes"] = local.stats()
+    if fp:
+        stats["fingerprint"] = fp
     run = new_run(config, started, articles, stats)
     if history:
         history.attach_trends(run)
         if record_history:
-            from .history import fingerprint
-
-            history.record(run, fingerprint(config))
+            history.record(run, _history_module().run_fingerprint(run, config))
     return run
+
+
+def _history_module() -> ModuleType:
+    from . import history  # imported when used: worker processes never load SQLAlchemy
+
+    return history
 
 
 def add_cross_article_findings(articles: list[ArticleResult], config: Config) -> None:

@@ -225,3 +225,23 @@ def test_every_setting_that_names_a_data_file_counts_for_reuse() -> None:
     named = paths(Config().effective())
     assert named - {"out"} <= set(DATA_SETTINGS)
     assert "terms.glossary" in named and "safety.rules_dir" in named
+
+
+def test_a_data_file_edited_during_a_run_is_not_taken_as_what_the_run_used(site: Path, tmp_path: Path) -> None:
+    # The run is recorded under the fingerprint it took as it began; the next run, which sees the
+    # edited file, checks everything again instead of reusing results made with the old list.
+    words = tmp_path / "plain_words.yaml"
+    shutil.copy(Path("pipeline/data/plain_words.yaml"), words)
+    base = {"out": str(tmp_path / "out"), "grammar": {"enabled": False}, "readability": {"plain_words": str(words)},
+            "runner": {"processes": 1}}
+    edited = False
+
+    def edit_once(_: Any) -> None:
+        nonlocal edited
+        if not edited:
+            words.write_text(words.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+            edited = True
+
+    first = run_audit([str(site)], from_mapping(base), progress=edit_once)
+    assert edited and first.stats["fingerprint"]
+    assert run_audit([str(site)], from_mapping(base)).stats["reused"] == 0
