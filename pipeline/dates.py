@@ -246,24 +246,43 @@ def find_dates(
     *,
     day_first: bool = True,
     html: str | None = None,
+    sources: dict[str, str] | None = None,
 ) -> dict[str, str | None]:
-    """Every date key, ISO or None; the earliest source in the module docstring's order wins."""
+    """Every date key, ISO or None; the earliest source in the module docstring's order wins.
+
+    `sources`, when given, receives where each found date was read (a SOURCE_NAMES key).
+    """
     index = page or index_page(soup)
     found: dict[str, str] = {}
-    sources = [
-        labelled_dates((c.text for c in candidates), day_first=day_first),
-        _time_dates(index, day_first),
-        _jsonld_dates(index),
-        _meta_dates(index, day_first),
-    ]
-    for source in sources:
-        for key, value in source.items():
-            found.setdefault(key, value)
+    where: dict[str, str] = {}
+    readers = (
+        ("label", lambda: labelled_dates((c.text for c in candidates), day_first=day_first)),
+        ("time", lambda: _time_dates(index, day_first)),
+        ("json-ld", lambda: _jsonld_dates(index)),
+        ("meta", lambda: _meta_dates(index, day_first)),
+    )
+    for name, read in readers:
+        for key, value in read().items():
+            if key not in found:
+                found[key], where[key] = value, name
     if "published" not in found and html and candidates:
         guess = _htmldate(html)
         if guess:
-            found["published"] = guess
+            found["published"], where["published"] = guess, "htmldate"
+    if sources is not None:
+        sources.update(where)
     return {key: found.get(key) for key in KEYS}
+
+
+# Where a date was read, as a reviewer would look for it on the page.
+SOURCE_NAMES = {
+    "label": "a label on the page",
+    "time": "a <time> element",
+    "json-ld": "the page's JSON-LD",
+    "meta": "a <meta> tag",
+    "htmldate": "htmldate's reading of the page",
+    "front matter": "the Markdown front matter",
+}
 
 
 def _htmldate(html: str) -> str | None:

@@ -83,6 +83,7 @@ def extract(page: RawPage, config: ExtractionConfig | None = None) -> ExtractedD
             builder.add(cand.kind, cand.text, level=cand.level, selector=css_selector(cand.element, ids))
     text = builder.text
     title = _title(soup, candidates, selection)
+    date_sources: dict[str, str] = {}  # filled by find_dates below
     return ExtractedDocument(
         source=page.source,
         id=source_id(page.source),
@@ -98,7 +99,9 @@ def extract(page: RawPage, config: ExtractionConfig | None = None) -> ExtractedD
             index,
             day_first=cfg.day_first,
             html=page.html if cfg.htmldate_fallback else None,
+            sources=date_sources,
         ),
+        date_sources=date_sources,
         links=_links(candidates, selection, page.url, ids),
         content_hash=content_hash(text),
         parsed=soup,
@@ -297,13 +300,14 @@ def from_markdown(source: str, text: str, config: ExtractionConfig | None = None
         builder.add(cand.kind, cand.text, level=cand.level)
     joined = builder.text
     first_h1 = next((c.text for c in candidates if c.kind == "heading" and c.level == 1), "")
-    dates = find_dates(soup, candidates, day_first=cfg.day_first)
+    date_sources: dict[str, str] = {}
+    dates = find_dates(soup, candidates, day_first=cfg.day_first, sources=date_sources)
     for key, names in _FRONT_DATES.items():
         for name in names:
             if name in meta and meta[name]:
                 found = parse_date(str(meta[name]), day_first=cfg.day_first)
                 if found:
-                    dates[key] = found
+                    dates[key], date_sources[key] = found, "front matter"
                     break
     lang = meta.get("lang") or meta.get("language")
     return ExtractedDocument(
@@ -314,6 +318,7 @@ def from_markdown(source: str, text: str, config: ExtractionConfig | None = None
         text=joined,
         blocks=builder.blocks,
         dates=dates,
+        date_sources=date_sources,
         links=[
             {"kind": "link", "href": str(a["href"]), "text": clean(a.get_text(" "))}
             for a in soup.find_all("a", href=True)

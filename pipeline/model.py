@@ -65,6 +65,7 @@ class Document:
     dates: dict[str, str | None] = field(default_factory=dict)  # published, reviewed, next_review (ISO)
     links: list[dict[str, str]] = field(default_factory=list)
     content_hash: str = ""
+    date_sources: dict[str, str] = field(default_factory=dict)  # where each date was read (dates.SOURCE_NAMES)
 
     def block_text(self, block: Block) -> str:
         return self.text[block.start : block.end]

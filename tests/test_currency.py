@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from pipeline.config import from_mapping
+from pipeline.extract import RawPage, extract, from_markdown
 from pipeline.model import Block, Document
 from pipeline.registry import CheckOutput
 from pipeline.rules.currency import content_currency, find_dates, parse_date
@@ -136,9 +137,25 @@ def test_sample_pages_dates(sample: str, expected: dict[str, str]) -> None:
 
 def test_the_pass_message_says_where_the_review_date_was_read() -> None:
     cfg = from_mapping({"grammar": {"enabled": False}, "currency": {"today": "2026-01-01"}})
-    extracted = _doc("Gout.", dates={"reviewed": "2025-02-12", "next_review": None, "published": None})
-    message = content_currency(extracted, make_context(cfg)).findings[0].message
-    assert message == "Last reviewed 12 February 2025 (read from the page as 2025-02-12)."
+    page = (
+        "<html><head><script type='application/ld+json'>{\"@type\": \"MedicalWebPage\", "
+        "\"lastReviewed\": \"2025-02-12\"}</script></head><body><article><h1>Gout</h1>"
+        "<p>Gout is a type of arthritis that causes sudden, severe joint pain.</p></article></body></html>"
+    )
+    doc = extract(RawPage(source="gout", html=page))
+    assert doc.date_sources["reviewed"] == "json-ld"
+    message = content_currency(doc, make_context(cfg)).findings[0].message
+    assert message == "Last reviewed 12 February 2025 (from the page's JSON-LD)."
+    labelled = extract(RawPage(source="gout", html=page.replace("</article>", "<p>Page last reviewed: 3 March 2024</p></article>")))
+    assert labelled.date_sources["reviewed"] == "label"
+    assert content_currency(labelled, make_context(cfg)).findings[0].message.endswith("(from a label on the page).")
     footer = _doc("Gout.", stripped=["Page last reviewed: 3 March 2024"])
     message = content_currency(footer, make_context(cfg)).findings[0].message
     assert message == "Last reviewed 3 March 2024 (found in the page furniture: 'Page last reviewed: 3 March 2024')."
+    us = from_mapping({"locale": "us", "grammar": {"enabled": False}, "currency": {"today": "2026-01-01"}})
+    assert content_currency(footer, make_context(us)).findings[0].message.startswith("Last reviewed March 3, 2024 (")
+
+
+def test_markdown_front_matter_dates_say_so() -> None:
+    doc = from_markdown("gout.md", "---\ntitle: Gout\nreviewed: 2025-02-12\n---\n\nGout causes joint pain.\n")
+    assert doc.dates["reviewed"] == "2025-02-12" and doc.date_sources["reviewed"] == "front matter"

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from ..context import CheckContext
+from ..dates import SOURCE_NAMES
 from ..model import Document
 from ..registry import CheckOutput, check, finding, rule
 
@@ -112,7 +113,7 @@ def _safe_date(year: int, month: int, day: int) -> date | None:
 class FoundDate:
     value: date
     source: str  # "extracted", "article text" or "page furniture"
-    label: str  # the text it was read from
+    label: str  # the text it was read from; for an extracted date, where the extractor read it
 
 
 def find_dates(doc: Document) -> dict[str, FoundDate]:
@@ -120,7 +121,7 @@ def find_dates(doc: Document) -> dict[str, FoundDate]:
     out: dict[str, FoundDate] = {}
     for key, raw in (doc.dates or {}).items():
         if raw and key in _LABELS and (d := parse_date(raw, end_of_month=key == "next_review")):
-            out[key] = FoundDate(d, "extracted", raw)
+            out[key] = FoundDate(d, "extracted", SOURCE_NAMES.get(doc.date_sources.get(key, ""), "the page's dates"))
     for source, chunks in (("article text", [doc.text]), ("page furniture", doc.stripped)):
         for chunk in chunks:
             for key, pattern in _LABELS.items():
@@ -135,20 +136,22 @@ def _years_between(earlier: date, later: date) -> float:
     return (later - earlier).days / 365.25
 
 
-def _long(d: date) -> str:
-    return f"{d.day} {d:%B %Y}"  # "3 March 2024", as UK health pages write dates
+def _long(d: date, us: bool = False) -> str:
+    """A date as the readers' country writes it: "3 March 2024", or "March 3, 2024" in the US."""
+    return f"{d:%B} {d.day}, {d.year}" if us else f"{d.day} {d:%B %Y}"
 
 
 def _where(found: FoundDate) -> str:
     """Where the date was read, for the reviewer who wants to check it on the page."""
-    if found.source == "extracted":  # the extractor's pick: visible label, <time>, JSON-LD or meta tag
-        return f"read from the page as {found.label}"
+    if found.source == "extracted":
+        return f"from {found.label}"
     return f"found in the {found.source}: '{found.label}'"
 
 
 @check("currency.dates", "CU001", "CU002", "CU003")
 def content_currency(doc: Document, ctx: CheckContext) -> CheckOutput:
     cfg = ctx.config.currency
+    us = ctx.config.locale == "us"
     today = date.fromisoformat(cfg.today) if cfg.today else date.today()
     dates = find_dates(doc)
     out = CheckOutput(
@@ -167,7 +170,7 @@ def content_currency(doc: Document, ctx: CheckContext) -> CheckOutput:
             finding(
                 NO_REVIEW_DATE,
                 "No 'last reviewed' date was found on the page."
-                + (f" It shows only a publication date ({_long(published.value)})." if published else ""),
+                + (f" It shows only a publication date ({_long(published.value, us)})." if published else ""),
                 suggestion="Show 'Page last reviewed: <date>' and 'Next review due: <date>' with the article.",
             )
         )
@@ -177,7 +180,7 @@ def content_currency(doc: Document, ctx: CheckContext) -> CheckOutput:
         out.findings.append(
             finding(
                 NO_REVIEW_DATE,
-                f"Last reviewed {_long(reviewed.value)} ({_where(reviewed)}).",
+                f"Last reviewed {_long(reviewed.value, us)} ({_where(reviewed)}).",
                 outcome="pass",
             )
         )
@@ -185,7 +188,7 @@ def content_currency(doc: Document, ctx: CheckContext) -> CheckOutput:
             out.findings.append(
                 finding(
                     REVIEW_OVERDUE,
-                    f"Last reviewed {_long(reviewed.value)}, {age:.1f} years ago; content should be "
+                    f"Last reviewed {_long(reviewed.value, us)}, {age:.1f} years ago; content should be "
                     f"reviewed at least every {cfg.max_age_years:g} years.",
                     suggestion="Ask a clinician to review the page and update its review date.",
                     data={"reviewed": reviewed.value.isoformat(), "age_years": round(age, 2)},
@@ -196,7 +199,7 @@ def content_currency(doc: Document, ctx: CheckContext) -> CheckOutput:
         out.findings.append(
             finding(
                 NEXT_REVIEW_PASSED,
-                f"The next review was due {_long(next_review.value)}, {overdue} days ago.",
+                f"The next review was due {_long(next_review.value, us)}, {overdue} days ago.",
                 suggestion="Review the page now, or take it down until it has been reviewed.",
                 data={"next_review": next_review.value.isoformat(), "days_overdue": overdue},
             )
