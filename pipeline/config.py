@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -18,6 +18,16 @@ Locale = Literal["uk", "us", "au", "ie"]
 OutputFormat = Literal["html", "json", "junit", "sarif", "md"]
 OUTPUT_FORMATS: tuple[OutputFormat, ...] = ("html", "json", "junit", "sarif", "md")
 LOCALE_LANGUAGE: dict[str, str] = {"uk": "en-GB", "us": "en-US", "au": "en-AU", "ie": "en-GB"}
+
+
+class _DataFile:
+    """Marks a setting that names a data file or folder the checks read: its contents decide
+    findings, so they count for reusing results (history.fingerprint)."""
+
+
+DATA_FILE = _DataFile()
+DataPath = Annotated[str, DATA_FILE]
+OptionalDataPath = Annotated[str | None, DATA_FILE]
 
 
 class ConfigError(Exception):
@@ -37,7 +47,7 @@ class ReadabilityConfig(Section):
     section_delta: float = Field(default=3.0, gt=0)  # RD003: a section this many SMOG grades above the rest
     section_min_sentences: int = Field(default=3, ge=1)  # sections (and rests) shorter than this are not compared
     min_sentences_for_smog: int = Field(default=30, ge=1)  # fewer: the SMOG figure is marked low-confidence
-    plain_words: str = str(DATA_DIR / "plain_words.yaml")  # the clinicians' swap list (RD008)
+    plain_words: DataPath = str(DATA_DIR / "plain_words.yaml")  # the clinicians' swap list (RD008)
 
 
 class GrammarConfig(Section):
@@ -48,20 +58,20 @@ class GrammarConfig(Section):
     parallel: int = Field(default=2, ge=1)  # requests in flight to LanguageTool at once
     chunk_chars: int = Field(default=4000, ge=200)  # paragraphs are grouped into requests of about this size
     request_timeout: float = Field(default=120.0, gt=0)  # the first check after a start warms the server up
-    extra_words: str = str(DATA_DIR / "medical_words.txt")
+    extra_words: DataPath = str(DATA_DIR / "medical_words.txt")
     # A site's own words the speller accepts (people's names, brands, services): never GR002, and
     # not medical terms. An entry in small letters matches any capitalisation; others exactly.
     accept_words: list[str] = Field(default_factory=list)
-    accept_file: str | None = None  # the same, one word a line; '#' starts a comment
-    medical_dictionary: str = "/usr/share/hunspell/en_med_glut.dic"
-    affix_file: str = "/usr/share/hunspell/en_US.aff"  # the affix rules en_med_glut.dic is written for
+    accept_file: OptionalDataPath = None  # the same, one word a line; '#' starts a comment
+    medical_dictionary: DataPath = "/usr/share/hunspell/en_med_glut.dic"
+    affix_file: DataPath = "/usr/share/hunspell/en_US.aff"  # the affix rules en_med_glut.dic is written for
     # Oxford -ize spelling is British too, but the NHS writes -ise: do not ask writers to change it.
     disabled_rules: list[str] = Field(default_factory=lambda: ["OXFORD_SPELLING_Z_NOT_S"])
     start_timeout: float = 90.0
 
 
 class TermsConfig(Section):
-    glossary: str = str(DATA_DIR / "glossary.yaml")
+    glossary: DataPath = str(DATA_DIR / "glossary.yaml")
     # Word familiarity is the Zipf frequency in general English (wordfreq): 3 is once per million words.
     zipf_familiar: float = 4.0  # glossary terms at least this frequent are familiar
     # Other words of the medical vocabulary: rarer than zipf_rare_word they are jargon; rarer than
@@ -73,13 +83,13 @@ class TermsConfig(Section):
     familiar_abbreviations: list[str] = Field(
         default_factory=lambda: ["UK", "US", "USA", "EU", "NHS", "GP", "A&E", "TV", "OK", "AI", "DNA", "HIV", "AIDS", "BBC"]
     )
-    plain_words: str = str(DATA_DIR / "plain_words.yaml")  # plain swaps for jargon (MT004)
+    plain_words: DataPath = str(DATA_DIR / "plain_words.yaml")  # plain swaps for jargon (MT004)
     min_explanation_overlap: float = Field(default=0.2, ge=0, le=1)  # MT005: explanations sharing less differ
 
 
 class SafetyConfig(Section):
-    rules_dir: str = str(DATA_DIR / "safety")  # topic packs (one YAML file per topic)
-    locales: str = str(DATA_DIR / "safety" / "locales.yaml")  # each country's numbers and services
+    rules_dir: DataPath = str(DATA_DIR / "safety")  # topic packs (one YAML file per topic)
+    locales: DataPath = str(DATA_DIR / "safety" / "locales.yaml")  # each country's numbers and services
     locale: Locale | None = None  # overrides the run's locale for safety messages
     site_locales: dict[str, Locale] = Field(default_factory=dict)  # source glob -> locale
     topics: list[str] = Field(default_factory=list)  # only these topics; empty: every pack
@@ -91,10 +101,10 @@ class SafetyConfig(Section):
 
 class AccessibilityConfig(Section):
     browser: bool = False  # also run axe-core in headless Chromium (the --browser option)
-    chromium: str = "/usr/bin/chromium"  # Debian's chromium; never a downloaded browser
-    axe_script: str = str(Path(__file__).resolve().parents[1] / "node_modules" / "axe-core" / "axe.min.js")
+    chromium: DataPath = "/usr/bin/chromium"  # Debian's chromium; never a downloaded browser
+    axe_script: DataPath = str(Path(__file__).resolve().parents[1] / "node_modules" / "axe-core" / "axe.min.js")
     axe_best_practice: bool = False  # also report axe's best-practice rules that no WCAG or ACT rule backs
-    link_text: str = str(Path(__file__).parent / "accessibility" / "data" / "link_text.yaml")
+    link_text: DataPath = str(Path(__file__).parent / "accessibility" / "data" / "link_text.yaml")
     max_findings_per_rule: int = Field(default=50, ge=1)  # per article; the rest are counted, not listed
     page_timeout: float = Field(default=30.0, gt=0)  # seconds to load one page and run axe on it
     start_timeout: float = Field(default=60.0, gt=0)  # seconds to start Chromium
@@ -275,3 +285,14 @@ def _deep_merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
         else:
             out[k] = v
     return out
+
+
+def data_file_settings(model: type[BaseModel] = Config, prefix: str = "") -> tuple[str, ...]:
+    """The dotted names of the settings marked DataPath, in declaration order."""
+    found: list[str] = []
+    for name, info in model.model_fields.items():
+        if any(m is DATA_FILE for m in info.metadata):
+            found.append(prefix + name)
+        elif isinstance(info.annotation, type) and issubclass(info.annotation, Section):
+            found += data_file_settings(info.annotation, f"{prefix}{name}.")
+    return tuple(found)

@@ -38,7 +38,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.schema import CreateIndex
 
 from . import __version__
-from .config import Config
+from .config import Config, data_file_settings
 from .model import ArticleResult, RunResult, article_from_dict
 from .output.json_report import article_dict
 
@@ -128,19 +128,10 @@ def run_fingerprint(run: RunResult, config: Config) -> str:
 _HASH_LIMIT = 16 * 1024 * 1024
 
 
-# The settings that name data files: the check reads them, so their contents decide findings.
-DATA_SETTINGS = (
-    "readability.plain_words", "grammar.extra_words", "grammar.accept_file", "grammar.medical_dictionary",
-    "grammar.affix_file",
-    "terms.glossary", "terms.plain_words", "safety.rules_dir", "safety.locales", "accessibility.chromium",
-    "accessibility.axe_script", "accessibility.link_text",
-)
-
-
 def _named_files(settings: dict[str, Any]) -> set[Path]:
     """The files the data settings name, and the files inside a folder they name."""
     found: set[Path] = set()
-    for dotted in DATA_SETTINGS:
+    for dotted in data_file_settings():
         value: Any = settings
         for key in dotted.split("."):
             value = value.get(key) if isinstance(value, dict) else None

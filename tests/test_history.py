@@ -215,16 +215,16 @@ def test_an_edited_data_file_outside_the_package_is_not_reused(site: Path, tmp_p
 
 
 def test_every_setting_that_names_a_data_file_counts_for_reuse() -> None:
-    from pipeline.history import DATA_SETTINGS
+    from pipeline.config import data_file_settings
 
     def paths(d: Any, prefix: str = "") -> set[str]:
         if isinstance(d, dict):
             return {k for key, v in d.items() for k in paths(v, f"{prefix}.{key}" if prefix else key)}
         return {prefix} if isinstance(d, str) and "/" in d and Path(d).exists() else set()
 
-    named = paths(Config().effective())
-    assert named - {"out"} <= set(DATA_SETTINGS)
-    assert "terms.glossary" in named and "safety.rules_dir" in named
+    marked = set(data_file_settings())
+    assert paths(Config().effective()) - {"out"} <= marked  # every default that is a file is marked
+    assert {"terms.glossary", "safety.rules_dir", "grammar.accept_file", "accessibility.axe_script"} <= marked
 
 
 def test_a_data_file_edited_during_a_run_is_not_taken_as_what_the_run_used(site: Path, tmp_path: Path) -> None:
