@@ -206,33 +206,49 @@ def find(text: str) -> list[Passive]:
         if agent:
             end = tokens[j + 1 + len(agent.split())][2]
         subject = _lower_first(re.sub(r"['’]\w+$", "", word)) if contracted else _subject(text, tokens, first)
-        lead: list[str] = []  # "children often get bitten": "often" goes with the verb, not the subject
-        while subject and subject.rsplit(" ", 1)[-1].lower() in _FREQUENCY:
-            rest, _, adverb = subject.rpartition(" ")
-            subject = rest or None
-            lead.insert(0, adverb)
-        imperative = subject is not None and subject.lower() in ("do", "don't", "don’t")
-        if subject and " " in subject and subject.rsplit(" ", 1)[1].lower() in ("do", "does", "did"):
-            subject = subject.rsplit(" ", 1)[0]  # "you do not get tested": the subject is "you"
-        if subject and subject.lower() in _BETWEEN:
-            subject = None  # "then get tested": no subject, only an adverb
-        words = [*((w, False) for w in lead), *((t[0], False) for t in tokens[first : i + 1]), *((w, True) for w in between)]
-        seen_not = [w.lower() == "not" or w.lower().endswith("n't") for w, _ in words]
-        cut = seen_not.index(True) if any(seen_not) else len(words)
-        before_not = [w.lower() for w, b in words[:cut] if _adverb(w, b)]
-        after_not = [w.lower() for w, b in words[cut:] if _adverb(w, b)]
-        base_verb = _active_verb(aux_words, participle, agent or "[who]")
-        who = f"{agent[0].upper()}{agent[1:]}" if agent else "[who]"
-        if imperative:  # "Do not be alarmed by bleeding": "Do not let bleeding alarm you"
-            rewrite = f"Do not let {_lower_first(who) if agent else who} {base_form(participle)} you"
-        else:
-            verb = _with_adverbs(base_verb, before_not, after_not)
-            obj = _OBJECT_PRONOUN.get(subject.lower(), subject) if subject else "…"
-            rewrite = f"{who} {verb} {obj}"
-        rewrite += f" {particle}" if particle else ""
+        subject, lead, imperative = _split_subject(subject)
+        verb_words = [*((w, False) for w in lead), *((t[0], False) for t in tokens[first : i + 1])]
+        verb_words += [(w, True) for w in between]
+        rewrite = _rewrite(aux_words, participle, agent, subject, verb_words, imperative) + (
+            f" {particle}" if particle else ""
+        )
         found.append(Passive(tokens[first][1], end, " ".join(aux_words), participle, agent, subject, rewrite))
         i = j + 1
     return found
+
+
+def _split_subject(subject: str | None) -> tuple[str | None, list[str], bool]:
+    """The subject without the adverbs that go with the verb, those adverbs, and whether the
+    sentence is a "Do not …" instruction."""
+    lead: list[str] = []  # "children often get bitten": "often" goes with the verb, not the subject
+    while subject and subject.rsplit(" ", 1)[-1].lower() in _FREQUENCY:
+        rest, _, adverb = subject.rpartition(" ")
+        subject = rest or None
+        lead.insert(0, adverb)
+    imperative = subject is not None and subject.lower() in ("do", "don't", "don’t")
+    if subject and " " in subject and subject.rsplit(" ", 1)[1].lower() in ("do", "does", "did"):
+        subject = subject.rsplit(" ", 1)[0]  # "you do not get tested": the subject is "you"
+    if subject and subject.lower() in _BETWEEN:
+        subject = None  # "then get tested": no subject, only an adverb
+    return subject, lead, imperative
+
+
+def _rewrite(
+    aux_words: list[str], participle: str, agent: str | None, subject: str | None,
+    verb_words: list[tuple[str, bool]], imperative: bool,
+) -> str:
+    """The active sentence. `verb_words` are the words around the auxiliary in order, each marked
+    True when it stood between the auxiliary and the participle (where "-ly" words are adverbs)."""
+    who = f"{agent[0].upper()}{agent[1:]}" if agent else "[who]"
+    if imperative:  # "Do not be alarmed by bleeding": "Do not let bleeding alarm you"
+        return f"Do not let {_lower_first(who) if agent else who} {base_form(participle)} you"
+    negation = [w.lower() == "not" or w.lower().endswith("n't") for w, _ in verb_words]
+    cut = negation.index(True) if any(negation) else len(verb_words)
+    before_not = [w.lower() for w, between in verb_words[:cut] if _adverb(w, between)]
+    after_not = [w.lower() for w, between in verb_words[cut:] if _adverb(w, between)]
+    verb = _with_adverbs(_active_verb(aux_words, participle, agent or "[who]"), before_not, after_not)
+    obj = _OBJECT_PRONOUN.get(subject.lower(), subject) if subject else "…"
+    return f"{who} {verb} {obj}"
 
 
 def _agent(text: str, tokens: list[tuple[str, int, int]], k: int) -> str | None:
