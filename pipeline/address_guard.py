@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+import threading
 import typing
 from dataclasses import dataclass, field
+from typing import Any
 
 import httpcore
 import httpx
@@ -58,12 +60,9 @@ class AddressPolicy:
         """No address check at all: private addresses allowed, or the host named in allow_hosts."""
         return self.allow_private or host_key(host) in self.names
 
-    def approved(self, host: str, port: int) -> list[str]:
+    def approved(self, host: str, port: int, timeout: float | None = None) -> list[str]:
         """The addresses `host` resolves to, in resolver order, once every one of them is allowed."""
-        try:
-            infos = socket.getaddrinfo(host.strip("[]"), port, type=socket.SOCK_STREAM)
-        except (socket.gaierror, UnicodeError):
-            raise HostNotFound(f"the host name '{host}' could not be found.") from None
+        infos = resolve(host.strip("[]"), port, timeout)
         addresses: list[str] = []
         for info in infos:
             address = str(info[4][0])
@@ -79,6 +78,29 @@ class AddressPolicy:
             if address not in addresses:
                 addresses.append(address)
         return addresses
+
+
+def resolve(host: str, port: int, timeout: float | None) -> list[Any]:
+    """getaddrinfo within `timeout` seconds. The system resolver has no time limit of its own, so the
+    lookup runs on a daemon thread that is left to finish on its own when the fetch stops waiting."""
+    answer: list[Any] = []
+
+    def lookup() -> None:
+        try:
+            answer.append(socket.getaddrinfo(host, port, type=socket.SOCK_STREAM))
+        except Exception as err:  # handed to the caller below
+            answer.append(err)
+
+    thread = threading.Thread(target=lookup, name=f"resolve {host}", daemon=True)
+    thread.start()
+    thread.join(timeout)
+    if not answer:
+        raise HostNotFound(f"the host name '{host}' did not resolve within {timeout:g} s.")
+    if isinstance(answer[0], (socket.gaierror, UnicodeError)):
+        raise HostNotFound(f"the host name '{host}' could not be found.")
+    if isinstance(answer[0], Exception):
+        raise answer[0]
+    return list(answer[0])
 
 
 def host_key(host: str) -> str:
@@ -136,7 +158,7 @@ class GuardedBackend(httpcore.NetworkBackend):
         if self.policy.trusts(host):
             return self.inner.connect_tcp(host, port, timeout, local_address, socket_options)
         try:
-            addresses = self.policy.approved(host, port)
+            addresses = self.policy.approved(host, port, timeout)
         except HostNotFound as err:
             raise httpcore.ConnectError(str(err)) from None  # as a failed connection: worth a retry
         failure: Exception | None = None

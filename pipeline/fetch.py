@@ -73,7 +73,9 @@ def _product_token(agent: str) -> str:
     return agent.split("/")[0].split()[0]
 
 
-def check_address(url: str, allow_private: bool, allow_hosts: list[str] | tuple[str, ...] = ()) -> None:
+def check_address(
+    url: str, allow_private: bool, allow_hosts: list[str] | tuple[str, ...] = (), timeout: float | None = None
+) -> None:
     """Refuse other schemes, and hosts that resolve to private, loopback or link-local addresses.
 
     This answers early, with the URL in the message; the connection checks the address it uses
@@ -89,7 +91,7 @@ def check_address(url: str, allow_private: bool, allow_hosts: list[str] | tuple[
     if policy.trusts(host):
         return
     try:
-        policy.approved(host, parts.port or (443 if parts.scheme == "https" else 80))
+        policy.approved(host, parts.port or (443 if parts.scheme == "https" else 80), timeout)
     except (AddressRefused, HostNotFound) as err:
         raise type(err)(f"{url}: {err}") from None
 
@@ -136,7 +138,7 @@ class Fetcher:
     # -- public -----------------------------------------------------------------------------
     def fetch(self, url: str, accept: tuple[str, ...] = ARTICLE_TYPES) -> FetchedPage:
         """GET `url` with every safety rule and politeness rule applied."""
-        check_address(url, self.config.allow_private, self.config.allow_hosts)
+        check_address(url, self.config.allow_private, self.config.allow_hosts, self.config.timeout)
         if self.config.respect_robots:
             self._check_robots(url)
         cached = self._cache_read(url)
@@ -235,7 +237,7 @@ class Fetcher:
             if nxt in seen:
                 loop = " → ".join([*seen[seen.index(nxt) :], nxt])
                 raise LoadError(f"{url}: the redirects go round in a loop ({loop}).")
-            check_address(nxt, self.config.allow_private, self.config.allow_hosts)
+            check_address(nxt, self.config.allow_private, self.config.allow_hosts, self.config.timeout)
             if self.config.respect_robots and not robots and urlsplit(nxt).netloc != urlsplit(current).netloc:
                 self._check_robots(nxt)
             seen.append(nxt)

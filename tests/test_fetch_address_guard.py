@@ -11,6 +11,7 @@ import datetime
 import re
 import socket
 import ssl
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -246,3 +247,16 @@ def test_requests_a_proxy_does_not_carry_are_guarded(
     dns["rebind.example"] = lambda: next(answers, ["127.0.0.1"])
     with pytest.raises(AddressRefused, match="resolves to a private"):
         fetcher(allow_private=False).fetch(url)
+
+
+def test_a_host_name_that_does_not_resolve_in_time_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    def slow(host: Any, port: Any, *args: Any, **kwargs: Any) -> list[tuple[Any, ...]]:
+        if host == "slow.example":
+            time.sleep(3)
+        return _real_getaddrinfo(host, port, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", slow)
+    started = time.monotonic()
+    with pytest.raises(LoadError, match=r"slow\.example.*did not resolve within 0\.5 s"):
+        fetcher(allow_private=False, timeout=0.5).fetch("http://slow.example/colds")
+    assert time.monotonic() - started < 2.5
