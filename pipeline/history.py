@@ -202,10 +202,6 @@ class History:
         """Trends against earlier runs, for the run index; before record(), so "last" is the run before."""
         run.stats["trends"] = self.trends(run)
 
-    def finish(self, run: RunResult, config: Config) -> None:
-        self.attach_trends(run)
-        self.record(run, run_fingerprint(run, config))
-
     def reusable(self, source: str, input_hash: str, fp: str) -> ArticleResult | None:
         """The latest stored result for these exact bytes under the same fingerprint."""
         q = (

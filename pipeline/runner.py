@@ -11,7 +11,6 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import CancelledError, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from datetime import UTC, datetime
-from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from . import __version__
@@ -309,7 +308,11 @@ def run_audit(
     items = expand(sources, config)
 
     history = open_history(config)
-    fp = _history_module().fingerprint(config) if history else None  # once, as the run begins
+    fp: str | None = None
+    if history:
+        from .history import fingerprint  # loaded with history only: worker processes never need it
+
+        fp = fingerprint(config)  # once, as the run begins; the run is reused and recorded under it
     reuse = history.reuser(config, fp) if history and config.history.incremental else None
     # A caller's own context (and its services) stays in this process.
     processes = process_count(config, len(items), automatic=automatic_processes) if ctx is None else 0
@@ -353,15 +356,9 @@ def run_audit(
     run = new_run(config, started, articles, stats)
     if history:
         history.attach_trends(run)
-        if record_history:
-            history.record(run, _history_module().run_fingerprint(run, config))
+        if record_history and fp:
+            history.record(run, fp)
     return run
-
-
-def _history_module() -> ModuleType:
-    from . import history  # imported when used: worker processes never load SQLAlchemy
-
-    return history
 
 
 def add_cross_article_findings(articles: list[ArticleResult], config: Config) -> None:
