@@ -60,7 +60,8 @@ class GrammarConfig(Section):
     request_timeout: float = Field(default=120.0, gt=0)  # the first check after a start warms the server up
     extra_words: DataPath = str(DATA_DIR / "medical_words.txt")
     # A site's own words the speller accepts (people's names, brands, services): never GR002, and
-    # not medical terms. An entry in small letters matches any capitalisation; others exactly.
+    # not medical terms. An entry in small letters also matches its capitalised and upper-case forms,
+    # any other entry its upper-case form (as the speller matches its dictionary).
     accept_words: list[str] = Field(default_factory=list)
     accept_file: OptionalDataPath = None  # the same, one word a line; '#' starts a comment
     medical_dictionary: DataPath = "/usr/share/hunspell/en_med_glut.dic"

@@ -85,7 +85,9 @@ class VocabularyPaths:
 
 @dataclass
 class MedicalVocabulary:
-    """Every medical word form we accept, where it came from, and which locale it belongs to."""
+    """Every medical word form we accept, where it came from, and which locale it belongs to.
+
+    Its hunspell-style matching serves a site's own accepted words too (rules/grammar.py)."""
 
     origin: dict[str, str]  # word form -> the first source that gave it
     glossary: tuple[GlossaryEntry, ...] = ()

@@ -225,42 +225,25 @@ def prose_plan(doc: Document) -> ProsePlan:
 # --- the check ----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class AcceptedWords:
-    """A site's own words, matched as the speller matches its dictionary: an entry in small letters
-    also matches its capitalised and upper-case forms, any other entry its upper-case form."""
-
-    words: frozenset[str] = frozenset()
-
-    @classmethod
-    def of(cls, entries: Iterable[str]) -> AcceptedWords:
-        # One word per token, as in the accept file: the speller reports single words.
-        return cls(frozenset(word for entry in entries for word in entry.split()))
-
-    def __contains__(self, word: str) -> bool:
-        if word in self.words:
-            return True
-        lower = word.lower()
-        if lower in self.words and (word.istitle() or word.isupper()):
-            return True
-        return word.isupper() and any(w.upper() == word for w in self.words if not w.islower())
+# The vocabulary class carries the speller's matching rule (a small-letter entry also matches its
+# capitalised and upper-case forms, any other entry its upper-case form): a site's words use it too.
+NO_ACCEPTED_WORDS = MedicalVocabulary(origin={})
 
 
-NO_ACCEPTED_WORDS = AcceptedWords()
-
-
-def accepted_words(inline: Iterable[str], path: str | None) -> AcceptedWords:
-    """The configured words and those of the accept file (small: read for each article)."""
-    if not path:
-        return AcceptedWords.of(inline) if inline else NO_ACCEPTED_WORDS
-    if not Path(path).is_file():
+def accepted_words(inline: Iterable[str], path: str | None) -> MedicalVocabulary:
+    """The configured words and those of the accept file (small: read for each article). One word
+    per token, as in the accept file: the speller reports single words."""
+    if not inline and not path:
+        return NO_ACCEPTED_WORDS
+    if path and not Path(path).is_file():
         raise VocabularyError(f"{path}: the grammar.accept_file cannot be read: no such file")
-    return AcceptedWords.of([*inline, *read_word_list(Path(path))])
+    entries = [*inline, *(read_word_list(Path(path)) if path else ())]
+    return MedicalVocabulary(origin=dict.fromkeys((word for entry in entries for word in entry.split()), "accepted"))
 
 
 def _drop_reason(
     m: Match, block: Block, word: str, vocabulary: MedicalVocabulary | None, language: str,
-    accepted: AcceptedWords = NO_ACCEPTED_WORDS,
+    accepted: MedicalVocabulary = NO_ACCEPTED_WORDS,
 ) -> str | None:
     """Why a match is dropped, or None to keep it."""
     if is_speller_match(m) and vocabulary is not None and vocabulary.accepts(word, language):
@@ -274,7 +257,7 @@ def _drop_reason(
 
 def _findings(
     doc: Document, plan: ProsePlan, results: list[tuple[Match, ...] | None], vocabulary: MedicalVocabulary | None,
-    language: str, dropped: dict[str, int], accepted: AcceptedWords = NO_ACCEPTED_WORDS,
+    language: str, dropped: dict[str, int], accepted: MedicalVocabulary = NO_ACCEPTED_WORDS,
 ) -> Iterator[Finding]:
     kept: list[tuple[Match, int, str]] = []  # match, its start in the document text, the word
     for block, para, matches in zip(plan.blocks, plan.paragraphs, results, strict=True):
