@@ -141,9 +141,16 @@ def _active_verb(aux_words: list[str], participle: str, agent: str) -> str:
     return base if plural else _third_person(base)
 
 
-def _adverb(word: str, between: bool) -> bool:
+def _may_stand_between(word: str) -> bool:
+    """A word that may stand between the auxiliary and the participle ("is usually given")."""
     w = word.lower()
-    return w != "not" and (w in _BETWEEN or (between and w.endswith("ly")))
+    return w in _BETWEEN or w.endswith("ly")
+
+
+def _adverb(word: str, between: bool) -> bool:
+    """An adverb to keep in the rewrite; "-ly" words count only where they stood between."""
+    w = word.lower()
+    return w != "not" and (_may_stand_between(w) if between else w in _BETWEEN)
 
 
 def _with_adverbs(verb: str, before_not: list[str], after_not: list[str]) -> str:
@@ -174,7 +181,7 @@ def find(text: str) -> list[Passive]:
             i += 1
             continue
         j = i + 1
-        while j < len(tokens) and (tokens[j][0].lower() in _BETWEEN or tokens[j][0].lower().endswith("ly")):
+        while j < len(tokens) and _may_stand_between(tokens[j][0]):
             j += 1
         if j >= len(tokens) or not _participle(tokens[j][0]):
             i += 1
