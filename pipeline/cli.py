@@ -8,10 +8,10 @@ from typing import Annotated, Any
 
 import typer
 
-from .config import ConfigError, load_config
-from .gate import GateReport
-from .model import RunResult
-from .registry import RULES, load_all
+from pipeline.config import ConfigError, load_config
+from pipeline.gate import GateReport
+from pipeline.model import RunResult
+from pipeline.registry import RULES, load_all
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Audit patient-facing health articles.")
 
@@ -66,7 +66,7 @@ def audit(
     items = list(sources or cfg.sources)
     if not items and not cfg.sitemaps:
         _fail_usage("nothing to audit: name files, folders or URLs, or set `sources` in the configuration")
-    from .pipeline_api import audit as run_and_gate
+    from pipeline.pipeline_api import audit as run_and_gate
 
     try:  # a bad waivers or baseline file is a usage error, found before the audit starts
         outcome = run_and_gate(items, cfg, show_progress=sys.stderr.isatty() and not quiet, automatic_processes=True)

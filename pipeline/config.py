@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from .model import FAMILIES
+from pipeline.model import FAMILIES
 
 DATA_DIR = Path(__file__).parent / "data"
 Locale = Literal["uk", "us", "au", "ie"]

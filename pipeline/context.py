@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .config import Config
+from pipeline.config import Config
 
 if TYPE_CHECKING:
-    from .grammar_service import GrammarService
+    from pipeline.grammar_service import GrammarService
 
 
 @dataclass

@@ -16,7 +16,7 @@ from typing import Any
 
 from bs4 import BeautifulSoup, Tag
 
-from .extraction_dom import Candidate, PageIndex, index_page
+from pipeline.extraction_dom import Candidate, PageIndex, index_page
 
 KEYS = ("published", "reviewed", "next_review", "modified")
 _MONTHS = {

@@ -17,16 +17,16 @@ from urllib.parse import urljoin, urlsplit
 
 from bs4 import BeautifulSoup, Tag
 
-from .config import ExtractionConfig, SiteProfile
-from .dates import KEYS as DATE_KEYS
-from .dates import find_dates, parse_date
-from .extraction_boilerplate import phrase_pattern
-from .extraction_dom import Candidate, Walker, css_selector, index_page, is_hidden
-from .extraction_main import Selection, select
-from .model import Document, source_id
-from .segment import TextBuilder, clean
-from .soup import parse_html
-from .yaml_data import load_yaml
+from pipeline.config import ExtractionConfig, SiteProfile
+from pipeline.dates import KEYS as DATE_KEYS
+from pipeline.dates import find_dates, parse_date
+from pipeline.extraction_boilerplate import phrase_pattern
+from pipeline.extraction_dom import Candidate, Walker, css_selector, index_page, is_hidden
+from pipeline.extraction_main import Selection, select
+from pipeline.model import Document, source_id
+from pipeline.segment import TextBuilder, clean
+from pipeline.soup import parse_html
+from pipeline.yaml_data import load_yaml
 
 _TITLE_SUFFIX = re.compile(r"\s+[|\-–—:·]\s+[^|\-–—:·]{2,60}$")
 

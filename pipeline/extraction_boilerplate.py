@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from bs4 import Tag
 
-from .markup import class_names
+from pipeline.markup import class_names
 
 # Landmark roles that are never the article.
 _BOILERPLATE_ROLES = {

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from bs4 import BeautifulSoup, NavigableString, PageElement, Tag
 from bs4.element import PreformattedString
 
-from .markup import class_names
-from .model import BlockKind
-from .segment import clean
+from pipeline.markup import class_names
+from pipeline.model import BlockKind
+from pipeline.segment import clean
 
 # Never article text, and never shown as text.
 SKIP_TAGS = frozenset(

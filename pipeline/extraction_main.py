@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import trafilatura
 from bs4 import BeautifulSoup, Tag
 
-from .extraction_boilerplate import (
+from pipeline.extraction_boilerplate import (
     is_comments_heading,
     is_references_heading,
     is_related_heading,
@@ -25,7 +25,7 @@ from .extraction_boilerplate import (
     label_reason,
     markup_reason,
 )
-from .extraction_dom import Candidate
+from pipeline.extraction_dom import Candidate
 
 _TOKEN = re.compile(r"\w+")
 # Containers that usually hold exactly the article, most specific first.

@@ -22,10 +22,10 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 import httpx
 from protego import Protego
 
-from . import __version__
-from .address_guard import AddressPolicy, AddressRefused, HostNotFound, guarded_client_transports
-from .config import Config, FetchConfig
-from .load import LoadError
+from pipeline import __version__
+from pipeline.address_guard import AddressPolicy, AddressRefused, HostNotFound, guarded_client_transports
+from pipeline.config import Config, FetchConfig
+from pipeline.load import LoadError
 
 ARTICLE_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "text/markdown", "text/x-markdown")
 SITEMAP_TYPES = (

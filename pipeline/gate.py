@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any, Literal
 
-from .baseline import Baseline, BaselineComparison, apply_baseline, load_baseline
-from .config import Config
-from .model import LEVEL_RANK, RunResult
-from .waivers import Waiver, WaiverOutcome, apply_waivers, clear_gate_marks, load_waivers
+from pipeline.baseline import Baseline, BaselineComparison, apply_baseline, load_baseline
+from pipeline.config import Config
+from pipeline.model import LEVEL_RANK, RunResult
+from pipeline.waivers import Waiver, WaiverOutcome, apply_waivers, clear_gate_marks, load_waivers
 
 
 @dataclass

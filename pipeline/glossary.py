@@ -26,12 +26,12 @@ from typing import TYPE_CHECKING, Any, Literal
 import jsonschema
 import yaml
 
-from .datacache import remembered
-from .vocabulary import GlossaryEntry, vocabulary_for
-from .yaml_data import load_yaml
+from pipeline.datacache import remembered
+from pipeline.vocabulary import GlossaryEntry, vocabulary_for
+from pipeline.yaml_data import load_yaml
 
 if TYPE_CHECKING:
-    from .config import Config
+    from pipeline.config import Config
 
 GLOSSARY_SCHEMA = Path(__file__).parent / "data" / "schemas" / "glossary.schema.json"
 

@@ -27,10 +27,10 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from .languagetool import LanguageToolServer, LanguageToolUnavailable, is_ready
+from pipeline.languagetool import LanguageToolServer, LanguageToolUnavailable, is_ready
 
 if TYPE_CHECKING:
-    from .config import Config
+    from pipeline.config import Config
 
 DEFAULT_DISABLED_RULES: tuple[str, ...] = ("OXFORD_SPELLING_Z_NOT_S",)
 CACHE_ENTRIES = 200_000  # paragraphs; about 100 MB at worst

@@ -37,10 +37,10 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.schema import CreateIndex
 
-from . import __version__
-from .config import Config, data_file_settings
-from .model import ArticleResult, RunResult, article_from_dict
-from .output.json_report import article_dict
+from pipeline import __version__
+from pipeline.config import Config, data_file_settings
+from pipeline.model import ArticleResult, RunResult, article_from_dict
+from pipeline.output.json_report import article_dict
 
 metadata = MetaData()
 
@@ -90,7 +90,7 @@ _NOT_RESULT_AFFECTING = {
 @functools.cache
 def _code_and_data_digest() -> str:
     """Digest of the checks' code and clinical data; read once per process, not once per article."""
-    from .registry import RULES, load_all
+    from pipeline.registry import RULES, load_all
 
     load_all()
     h = hashlib.sha256()

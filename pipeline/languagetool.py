@@ -33,8 +33,8 @@ from concurrent.futures import Future
 from pathlib import Path
 from typing import Any, Literal
 
-from .procmem import memory_of
-from .vocabulary import (
+from pipeline.procmem import memory_of
+from pipeline.vocabulary import (
     MedicalVocabulary,
     VocabularyError,
     VocabularyPaths,

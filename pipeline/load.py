@@ -13,9 +13,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .config import Config
-from .extract import ExtractedDocument, Problem, RawPage, extract, from_markdown, from_text
-from .sources import Source
+from pipeline.config import Config
+from pipeline.extract import ExtractedDocument, Problem, RawPage, extract, from_markdown, from_text
+from pipeline.sources import Source
 
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
 TEXT_SUFFIXES = {".txt", ".text"}
@@ -175,7 +175,7 @@ def read_input(source: Source, config: Config) -> RawInput:
     if source.error:
         raise LoadError(source.error)
     if source.kind == "url":
-        from .fetch import fetch
+        from pipeline.fetch import fetch
 
         page = fetch(source.location, config)
         suffix = Path(page.url.split("?")[0]).suffix.lower()

@@ -14,13 +14,13 @@ import multiprocessing
 import os
 from concurrent.futures import Future, ProcessPoolExecutor
 
-from .config import Config
-from .context import CheckContext
-from .load import RawInput
-from .model import ArticleResult, Document
-from .procmem import memory_of
-from .registry import CHECKS, CheckOutput, load_all
-from .sources import Source
+from pipeline.config import Config
+from pipeline.context import CheckContext
+from pipeline.load import RawInput
+from pipeline.model import ArticleResult, Document
+from pipeline.procmem import memory_of
+from pipeline.registry import CHECKS, CheckOutput, load_all
+from pipeline.sources import Source
 
 # A run smaller than this is not worth starting processes for.
 MIN_ARTICLES = 20
@@ -81,9 +81,9 @@ def _warm(config: Config) -> None:
     the full collection, which also walks the word lists, ran dozens of times per page: a larger
     first generation and a frozen start-up heap cut about a tenth of the CPU time per article.
     """
-    from .glossary import glossary_matcher
-    from .safety import load_locales, load_packs
-    from .syllables import counter
+    from pipeline.glossary import glossary_matcher
+    from pipeline.safety import load_locales, load_packs
+    from pipeline.syllables import counter
 
     steps = (
         lambda: glossary_matcher(config),
@@ -106,7 +106,7 @@ def _ready() -> None:
 
 def _local_part(source: Source, raw: RawInput) -> tuple[Document, dict[str, CheckOutput]] | ArticleResult:
     """In a worker: the Document and every service-free check's output, or the article's error result."""
-    from .runner import check_outputs, extract_or_error
+    from pipeline.runner import check_outputs, extract_or_error
 
     ctx = _WORKER
     assert ctx is not None, "worker started without its context"

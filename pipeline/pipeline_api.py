@@ -10,12 +10,12 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from .config import Config
-from .gate import GateInputs, GateReport, apply_gate
-from .history import run_fingerprint
-from .model import ArticleResult, RunResult
-from .output.writer import write_outputs
-from .runner import open_history, run_audit
+from pipeline.config import Config
+from pipeline.gate import GateInputs, GateReport, apply_gate
+from pipeline.history import run_fingerprint
+from pipeline.model import ArticleResult, RunResult
+from pipeline.output.writer import write_outputs
+from pipeline.runner import open_history, run_audit
 
 
 @dataclass
@@ -43,7 +43,7 @@ def audit(
     if show_progress:
         from rich.progress import Progress
 
-        from .sources import expand
+        from pipeline.sources import expand
 
         total = len(expand(sources, config))
         with Progress(transient=True) as bar:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yaml
 
-from .yaml_data import load_yaml
+from pipeline.yaml_data import load_yaml
 
 
 class WordListError(Exception):

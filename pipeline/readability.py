@@ -19,7 +19,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from .syllables import counter, plain_word
+from pipeline.syllables import counter, plain_word
 
 CACHE = Path(os.environ.get("HEALTH_AUDIT_CACHE", Path.home() / ".cache" / "health-audit"))
 

@@ -10,10 +10,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .model import FAMILIES, Document, Finding, Level, Outcome, Span
+from pipeline.model import FAMILIES, Document, Finding, Level, Outcome, Span
 
 if TYPE_CHECKING:
-    from .context import CheckContext
+    from pipeline.context import CheckContext
 
 
 @dataclass(frozen=True)
@@ -165,4 +165,4 @@ def finding(
 
 def load_all() -> None:
     """Import every rule module so its rules and checks register."""
-    from . import rules  # noqa: F401
+    from pipeline import rules  # noqa: F401

@@ -13,21 +13,21 @@ from concurrent.futures.process import BrokenProcessPool
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from . import __version__
-from .config import Config
-from .context import CheckContext
-from .extract import ExtractedDocument
-from .grammar_service import GrammarService
-from .languagetool import LanguageToolUnavailable, languagetool_url
-from .load import LoadError, RawInput, extract_input, read_input
-from .model import LEVEL_RANK, ArticleResult, Document, Finding, Level, RunResult, source_id
-from .parallel import LocalChecks, process_count
-from .registry import CHECKS, RULES, Check, CheckOutput, finding, load_all
-from .sources import Source, expand
-from .vocabulary import paths_from_config
+from pipeline import __version__
+from pipeline.config import Config
+from pipeline.context import CheckContext
+from pipeline.extract import ExtractedDocument
+from pipeline.grammar_service import GrammarService
+from pipeline.languagetool import LanguageToolUnavailable, languagetool_url
+from pipeline.load import LoadError, RawInput, extract_input, read_input
+from pipeline.model import LEVEL_RANK, ArticleResult, Document, Finding, Level, RunResult, source_id
+from pipeline.parallel import LocalChecks, process_count
+from pipeline.registry import CHECKS, RULES, Check, CheckOutput, finding, load_all
+from pipeline.sources import Source, expand
+from pipeline.vocabulary import paths_from_config
 
 if TYPE_CHECKING:  # the database layer loads only where history is used, not in worker processes
-    from .history import History
+    from pipeline.history import History
 
 
 def _matches(selectors: list[str], code: str) -> bool:
@@ -310,7 +310,7 @@ def run_audit(
     history = open_history(config)
     fp: str | None = None
     if history:
-        from .history import fingerprint  # loaded with history only: worker processes never need it
+        from pipeline.history import fingerprint  # loaded with history only: worker processes never need it
 
         fp = fingerprint(config)  # once, as the run begins; the run is reused and recorded under it
     reuse = history.reuser(config, fp) if history and config.history.incremental else None
@@ -331,7 +331,7 @@ def run_audit(
     with contextlib.ExitStack() as stack:
         active = ctx or stack.enter_context(check_context(config))
         if ctx is None:  # our context: close the browser that browser-mode checks may have started
-            from .accessibility.browser import close_shared_browser
+            from pipeline.accessibility.browser import close_shared_browser
 
             stack.callback(close_shared_browser, active)
         # Threads read, fetch and wait on LanguageTool; the worker processes (if any) do the CPU work.
@@ -363,7 +363,7 @@ def run_audit(
 
 def add_cross_article_findings(articles: list[ArticleResult], config: Config) -> None:
     """Findings that need the whole run (MT005: one term explained differently across articles)."""
-    from .terms import inconsistent_explanations
+    from pipeline.terms import inconsistent_explanations
 
     by_id = {a.id: a for a in articles}
     for a in articles:  # a result reused from history must not keep an earlier run's MT005
@@ -396,6 +396,6 @@ def new_run(config: Config, started: str, articles: list[ArticleResult], stats: 
 def open_history(config: Config) -> History | None:
     if not config.history.enabled:
         return None
-    from .history import History, default_url
+    from pipeline.history import History, default_url
 
     return History.open(default_url(config))

@@ -27,9 +27,9 @@ from typing import Any, Literal
 import jsonschema
 import yaml
 
-from .datacache import remembered
-from .model import Document
-from .yaml_data import load_yaml
+from pipeline.datacache import remembered
+from pipeline.model import Document
+from pipeline.yaml_data import load_yaml
 
 Kind = Literal["emergency_action", "urgent_advice", "crisis_support"]
 KINDS: tuple[Kind, ...] = ("emergency_action", "urgent_advice", "crisis_support")

@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 from lxml import etree
 
 if TYPE_CHECKING:
-    from .config import Config
+    from pipeline.config import Config
 
 ARTICLE_SUFFIXES = {".html", ".htm", ".xhtml", ".md", ".markdown", ".txt"}
 _SITEMAP_SUFFIXES = (".xml", ".xml.gz")
@@ -52,7 +52,7 @@ def is_sitemap(item: str) -> bool:
 
 def expand(items: list[str], config: Config | None = None) -> list[Source]:
     """Every article named by `items` and by the configuration's `sitemaps`, once each, in order."""
-    from .config import Config
+    from pipeline.config import Config
 
     cfg = config or Config()
     out: list[Source] = []
@@ -82,7 +82,7 @@ def expand(items: list[str], config: Config | None = None) -> list[Source]:
 
 def sitemap_sources(location: str, config: Config) -> Iterator[Source]:
     """The pages a sitemap lists (following sitemap indexes), or one source carrying the error."""
-    from .load import LoadError
+    from pipeline.load import LoadError
 
     include = config.fetch.sitemap_include
     exclude = config.fetch.sitemap_exclude
@@ -106,7 +106,7 @@ def sitemap_sources(location: str, config: Config) -> Iterator[Source]:
 
 
 def _sitemap_urls(location: str, config: Config, depth: int) -> Iterator[str]:
-    from .load import LoadError
+    from pipeline.load import LoadError
 
     if depth > _MAX_DEPTH:
         raise LoadError(f"sitemap indexes nested more than {_MAX_DEPTH} deep at {location}")
@@ -150,10 +150,10 @@ def _sitemap_urls(location: str, config: Config, depth: int) -> Iterator[str]:
 
 
 def _read(location: str, config: Config) -> bytes:
-    from .load import LoadError
+    from pipeline.load import LoadError
 
     if is_url(location):
-        from .fetch import SITEMAP_TYPES, fetcher_for
+        from pipeline.fetch import SITEMAP_TYPES, fetcher_for
 
         return fetcher_for(config).fetch(location, accept=SITEMAP_TYPES).content
     path = Path(location)

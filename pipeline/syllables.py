@@ -25,7 +25,7 @@ import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 
-from .datacache import remembered
+from pipeline.datacache import remembered
 
 _VOWEL = set("aeiouy")
 _NOT_LETTER = re.compile(r"[^a-z]")

@@ -27,15 +27,15 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from wordfreq import zipf_frequency
 
-from .glossary import Concept, Kind, TermMatcher, Token, fold, glossary_matcher, is_acronym, tokens
-from .model import ArticleResult, Finding
-from .registry import finding
-from .segment import SentenceSpan, sentence_spans
-from .vocabulary import MedicalVocabulary, vocabulary_for
-from .yaml_data import load_yaml
+from pipeline.glossary import Concept, Kind, TermMatcher, Token, fold, glossary_matcher, is_acronym, tokens
+from pipeline.model import ArticleResult, Finding
+from pipeline.registry import finding
+from pipeline.segment import SentenceSpan, sentence_spans
+from pipeline.vocabulary import MedicalVocabulary, vocabulary_for
+from pipeline.yaml_data import load_yaml
 
 if TYPE_CHECKING:
-    from .config import Config, TermsConfig
+    from pipeline.config import Config, TermsConfig
 
 Origin = Literal["glossary", "vocabulary", "abbreviation"]
 Status = Literal["explained", "late", "unexplained"]

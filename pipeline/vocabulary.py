@@ -24,11 +24,11 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from .datacache import remembered
-from .yaml_data import load_yaml
+from pipeline.datacache import remembered
+from pipeline.yaml_data import load_yaml
 
 if TYPE_CHECKING:
-    from .config import Config
+    from pipeline.config import Config
 
 GLOSSARY = "glossary"
 HUNSPELL = "hunspell-en-med"
@@ -481,6 +481,6 @@ def vocabulary_for(config: Config) -> MedicalVocabulary:
 
 def default_vocabulary() -> MedicalVocabulary:
     """The vocabulary of the default configuration (the project's data files)."""
-    from .config import Config
+    from pipeline.config import Config
 
     return vocabulary_for(Config())

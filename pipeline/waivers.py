@@ -21,9 +21,9 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from .config import ConfigError
-from .model import ArticleResult, Finding, RunResult
-from .yaml_data import load_yaml
+from pipeline.config import ConfigError
+from pipeline.model import ArticleResult, Finding, RunResult
+from pipeline.yaml_data import load_yaml
 
 FINGERPRINT_VERSION = "v1"
 _WS = re.compile(r"\s+")

@@ -107,8 +107,7 @@ def test_plain_text_article_has_no_markup_findings() -> None:
     from pipeline.config import from_mapping
     from pipeline.extract import from_text
     from pipeline.runner import audit_document
-
-    from .conftest import make_context
+    from tests.conftest import make_context
 
     doc = from_text("note.txt", "A cold is a mild infection of the nose and throat.")
     result = audit_document(doc, make_context(from_mapping({})))

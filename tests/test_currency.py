@@ -11,8 +11,7 @@ from pipeline.extract import RawPage, extract, from_markdown
 from pipeline.model import Block, Document
 from pipeline.registry import CheckOutput
 from pipeline.rules.currency import content_currency, find_dates, parse_date
-
-from .conftest import make_context
+from tests.conftest import make_context
 
 
 def _doc(text: str, *, dates: dict[str, str | None] | None = None, stripped: list[str] | None = None) -> Document:
@@ -127,8 +126,7 @@ def test_today_must_be_an_iso_date() -> None:
 )
 def test_sample_pages_dates(sample: str, expected: dict[str, str]) -> None:
     from pipeline.extract import RawPage, extract
-
-    from .conftest import SAMPLES
+    from tests.conftest import SAMPLES
 
     path = SAMPLES / "articles" / sample
     doc = extract(RawPage(str(path), path.read_text(encoding="utf-8")))

@@ -9,8 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.languagetool import LanguageToolServer
-
-from .conftest import SAMPLES
+from tests.conftest import SAMPLES
 
 
 def _findings(report_path: Path) -> dict[str, list[tuple[Any, ...]]]:

@@ -9,8 +9,7 @@ import jsonschema
 
 from pipeline.languagetool import LanguageToolServer
 from pipeline.output.json_report import schema
-
-from .conftest import SAMPLES
+from tests.conftest import SAMPLES
 
 
 def test_flow_audits_samples_and_report_validates(tmp_path: Path, lt_server: LanguageToolServer) -> None:

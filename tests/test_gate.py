@@ -17,8 +17,7 @@ from pipeline.model import Finding, RunResult, Span
 from pipeline.output import json_report
 from pipeline.registry import finding
 from pipeline.waivers import Waiver
-
-from .test_report_data import sample_run
+from tests.test_report_data import sample_run
 
 TODAY = date(2026, 11, 20)
 cli = CliRunner()

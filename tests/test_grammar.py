@@ -27,8 +27,7 @@ from pipeline.rules.grammar import (
 )
 from pipeline.runner import audit_document
 from pipeline.vocabulary import EXTRA, GLOSSARY, HUNSPELL, VocabularyError, default_vocabulary
-
-from .conftest import make_context
+from tests.conftest import make_context
 
 TEMPLATES = (
     "Your doctor may mention {} at the appointment.",

@@ -17,8 +17,7 @@ from pipeline.languagetool import LanguageToolServer
 from pipeline.load import RawInput
 from pipeline.runner import run_audit
 from pipeline.sources import Source
-
-from .conftest import SAMPLES
+from tests.conftest import SAMPLES
 
 
 @pytest.fixture()

@@ -24,8 +24,7 @@ from pipeline.output.writer import write_outputs
 from pipeline.pipeline_api import audit
 from pipeline.registry import RULES
 from pipeline.waivers import Waiver, finding_fingerprints
-
-from .test_report_data import HOSTILE, hostile_run, sample_run
+from tests.test_report_data import HOSTILE, hostile_run, sample_run
 
 TODAY = date(2026, 11, 20)
 # RFC 3986 URI-reference characters (the schema's format is not checked without extra packages).

@@ -25,8 +25,7 @@ from pipeline.output.json_report import article_dict
 from pipeline.parallel import MIN_ARTICLES, process_count
 from pipeline.runner import run_audit
 from pipeline.sources import Source
-
-from .conftest import SAMPLES
+from tests.conftest import SAMPLES
 
 
 def _comparable(run: RunResult) -> dict[str, dict[str, Any]]:

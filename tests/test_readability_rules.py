@@ -14,8 +14,7 @@ from pipeline.model import ArticleResult, Finding
 from pipeline.passive import find as find_passives
 from pipeline.plain_words import WordListError, load
 from pipeline.runner import audit_document
-
-from .conftest import make_context
+from tests.conftest import make_context
 
 PLAIN = (
     "Sepsis is when your body attacks itself after an infection. It can kill. Get help fast.\n\n"

@@ -12,8 +12,7 @@ from pipeline.config import from_mapping
 from pipeline.model import ArticleResult
 from pipeline.runner import audit_source
 from pipeline.sources import Source
-
-from .conftest import SAMPLES, make_context
+from tests.conftest import SAMPLES, make_context
 
 PINNED = sorted(
     p.stem

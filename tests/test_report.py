@@ -17,8 +17,7 @@ from pipeline.output import html_report
 from pipeline.output.html_report import Numbered, article_filename, numbered_findings, text_pieces
 from pipeline.registry import RULES
 from pipeline.waivers import Waiver
-
-from .test_report_data import HOSTILE, PAYLOADS, hostile_run, sample_run
+from tests.test_report_data import HOSTILE, PAYLOADS, hostile_run, sample_run
 
 TODAY = date(2026, 11, 20)
 

@@ -25,10 +25,9 @@ from pipeline.output.html_report import article_filename
 from pipeline.output.writer import write_outputs
 from pipeline.pipeline_api import audit
 from pipeline.waivers import Waiver
-
-from .conftest import ROOT
-from .test_outputs import GOOD, NASTY
-from .test_report_data import PAYLOADS, hostile_run, sample_run
+from tests.conftest import ROOT
+from tests.test_outputs import GOOD, NASTY
+from tests.test_report_data import PAYLOADS, hostile_run, sample_run
 
 pytestmark = pytest.mark.browser
 

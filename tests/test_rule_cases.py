@@ -15,8 +15,7 @@ from pipeline.languagetool import LanguageToolServer
 from pipeline.registry import RULES, load_all
 from pipeline.runner import audit_document, audit_source
 from pipeline.sources import Source
-
-from .conftest import make_context
+from tests.conftest import make_context
 
 CASES_DIR = Path(__file__).parent / "rules" / "cases"
 load_all()

@@ -9,8 +9,7 @@ from pipeline.config import ConfigError, from_mapping
 from pipeline.extract import from_text
 from pipeline.model import Document
 from pipeline.runner import audit_document, enabled_rules
-
-from .conftest import make_context
+from tests.conftest import make_context
 
 
 def test_crashing_check_becomes_finding(monkeypatch: pytest.MonkeyPatch) -> None:

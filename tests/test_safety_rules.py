@@ -12,8 +12,7 @@ from pipeline.extract import RawPage, extract, from_text
 from pipeline.model import ArticleResult, Document, Finding
 from pipeline.rules.safety import locale_for
 from pipeline.runner import audit_document
-
-from .conftest import SAMPLES, make_context
+from tests.conftest import SAMPLES, make_context
 
 NHS = Path("health-pages") / "nhs-choices-2016" / "AbdominalAorticAneurysm"
 

@@ -15,8 +15,7 @@ from pipeline.model import Block, Document
 from pipeline.registry import CheckOutput
 from pipeline.rules.safety import required_messages
 from pipeline.safety import KINDS, PLACEMENTS, SCHEMA_DIR, TopicPack, load_locales, load_packs, score_topics
-
-from .conftest import SAMPLES, make_context
+from tests.conftest import SAMPLES, make_context
 
 CFG = from_mapping({})
 RULES_DIR = Path(CFG.safety.rules_dir)

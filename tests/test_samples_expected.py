@@ -12,8 +12,7 @@ from pipeline.config import from_mapping
 from pipeline.languagetool import LanguageToolServer
 from pipeline.model import RunResult
 from pipeline.runner import run_audit
-
-from .conftest import SAMPLES
+from tests.conftest import SAMPLES
 
 EXPECTED = {
     p.stem: yaml.safe_load(p.read_text(encoding="utf-8"))

@@ -20,8 +20,7 @@ from pipeline.extraction_dom import Walker
 from pipeline.load import load
 from pipeline.model import Document
 from pipeline.sources import Source
-
-from .conftest import SAMPLES
+from tests.conftest import SAMPLES
 
 ARTICLES = sorted((SAMPLES / "articles").glob("*.html"))
 CONFIG = from_mapping({"grammar": {"enabled": False}})

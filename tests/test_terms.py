@@ -16,8 +16,7 @@ from pipeline.model import ArticleResult, Document
 from pipeline.registry import CHECKS, RULES, load_all
 from pipeline.runner import audit_document
 from pipeline.terms import TermReport, analyse, explanation_overlap, inconsistent_explanations
-
-from .conftest import SAMPLES
+from tests.conftest import SAMPLES
 
 load_all()
 CONFIG = from_mapping({"grammar": {"enabled": False}})

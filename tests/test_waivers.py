@@ -17,8 +17,7 @@ from pipeline.waivers import (
     fingerprints,
     load_waivers,
 )
-
-from .test_report_data import sample_run
+from tests.test_report_data import sample_run
 
 TODAY = date(2026, 11, 20)
 

@@ -8,7 +8,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from ..yaml_data import load_yaml
+from pipeline.yaml_data import load_yaml
 
 DATA = Path(__file__).parent / "data"
 _INTEGER = re.compile(r"^\s*[-+]?\d+\s*$")

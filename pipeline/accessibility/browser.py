@@ -27,8 +27,8 @@ if TYPE_CHECKING:
     from playwright.async_api import Browser as PlaywrightBrowser
     from playwright.async_api import BrowserContext, Playwright, Route
 
-    from ..config import AccessibilityConfig
-    from ..context import CheckContext
+    from pipeline.config import AccessibilityConfig
+    from pipeline.context import CheckContext
 
 CHROMIUM_FLAGS = (
     "--headless",

@@ -6,9 +6,9 @@ from collections.abc import Iterator
 
 from bs4 import Tag
 
-from .aria import aria, value_problem
-from .dom import Page, attr
-from .issues import Issue, Settings, static_check
+from pipeline.accessibility.aria import aria, value_problem
+from pipeline.accessibility.dom import Page, attr
+from pipeline.accessibility.issues import Issue, Settings, static_check
 
 _NAMING = ("aria-label", "aria-labelledby", "aria-braillelabel")
 _ID_REFERENCES = (

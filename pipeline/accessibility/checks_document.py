@@ -9,8 +9,8 @@ from importlib import resources
 
 from bs4 import Tag
 
-from .dom import Page, attr, text_of
-from .issues import Issue, Settings, static_check
+from pipeline.accessibility.dom import Page, attr, text_of
+from pipeline.accessibility.issues import Issue, Settings, static_check
 
 _REFRESH_DELAY = re.compile(r"^[\t\n\f\r ]*(\d*)")
 

@@ -7,9 +7,9 @@ from collections.abc import Iterator
 
 from bs4 import NavigableString, Tag
 
-from .css import declarations, is_important
-from .dom import Page, attr
-from .issues import Issue, Settings, static_check
+from pipeline.accessibility.css import declarations, is_important
+from pipeline.accessibility.dom import Page, attr
+from pipeline.accessibility.issues import Issue, Settings, static_check
 
 # HTML Living Standard, "Autofill": field names, and those that take a contact type before them.
 _FIELDS = frozenset(

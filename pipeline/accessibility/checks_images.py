@@ -7,8 +7,8 @@ from collections.abc import Iterator
 
 from bs4 import Tag
 
-from .dom import Page, attr, text_of
-from .issues import Issue, Settings, static_check
+from pipeline.accessibility.dom import Page, attr, text_of
+from pipeline.accessibility.issues import Issue, Settings, static_check
 
 _SVG_GRAPHIC_ROLES = {"img", "graphics-document", "graphics-symbol"}
 _MEDIA_EXTENSIONS = re.compile(

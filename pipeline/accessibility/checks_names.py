@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from .dom import Page, attr, text_of
-from .issues import Issue, Settings, static_check
+from pipeline.accessibility.dom import Page, attr, text_of
+from pipeline.accessibility.issues import Issue, Settings, static_check
 
 _FIELD_ROLES = {
     "checkbox",

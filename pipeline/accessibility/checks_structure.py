@@ -7,8 +7,8 @@ from collections.abc import Iterator
 
 from bs4 import Tag
 
-from .dom import Page, attr, text_of
-from .issues import Issue, Settings, static_check
+from pipeline.accessibility.dom import Page, attr, text_of
+from pipeline.accessibility.issues import Issue, Settings, static_check
 
 _BULLET = re.compile(r"^\s*([•·▪◦‣∙*–—-]|\(?\d{1,2}[.)])\s+\S")
 _LIST_CHILDREN = {"li", "script", "template"}

@@ -11,7 +11,7 @@ from typing import NamedTuple
 
 from bs4 import BeautifulSoup, Tag
 
-from ..markup import class_names
+from pipeline.markup import class_names
 
 _COMMENT = re.compile(r"/\*.*?\*/", re.S)
 

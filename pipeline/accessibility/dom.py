@@ -13,9 +13,9 @@ from collections.abc import Callable, Iterator
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 from bs4.element import CData, Declaration, Doctype, ProcessingInstruction
 
-from ..soup import parse_html
-from .aria import aria
-from .css import StyleSheet, declarations
+from pipeline.accessibility.aria import aria
+from pipeline.accessibility.css import StyleSheet, declarations
+from pipeline.soup import parse_html
 
 _SPACE = re.compile(r"\s+")
 _PROLOG = re.compile(r"^(\ufeff|\s+|<!--.*?-->|<\?.*?\?>|<!doctype[^>]*>)*", re.I | re.S)

@@ -8,7 +8,7 @@ from typing import Literal
 
 from bs4 import Tag
 
-from .dom import Page
+from pipeline.accessibility.dom import Page
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from itertools import islice
 
 from bs4 import NavigableString, Tag
 
-from .dom import Page, attr
+from pipeline.accessibility.dom import Page, attr
 
 EXCERPT_CHARS = 200
 _PLAIN_ID = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")

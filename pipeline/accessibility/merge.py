@@ -12,12 +12,12 @@ from dataclasses import dataclass
 
 from bs4 import Tag
 
-from ..model import Finding, Outcome
-from ..registry import finding
-from .browser import AxeNode, AxeResults, AxeRuleResult
-from .css import declarations, is_important
-from .dom import Page, attr
-from .locate import EXCERPT_CHARS
+from pipeline.accessibility.browser import AxeNode, AxeResults, AxeRuleResult
+from pipeline.accessibility.css import declarations, is_important
+from pipeline.accessibility.dom import Page, attr
+from pipeline.accessibility.locate import EXCERPT_CHARS
+from pipeline.model import Finding, Outcome
+from pipeline.registry import finding
 
 # axe-core rule id -> the AX rule that covers the same requirement.
 AXE_TO_AX: dict[str, str] = {

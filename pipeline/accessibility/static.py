@@ -8,10 +8,17 @@ from dataclasses import dataclass
 
 from bs4 import BeautifulSoup
 
-from . import checks_aria, checks_document, checks_forms_style, checks_images, checks_names, checks_structure  # noqa: F401
-from .dom import Page
-from .issues import STATIC_CHECKS, Issue, Settings
-from .locate import excerpt, selector
+from pipeline.accessibility import (  # noqa: F401
+    checks_aria,
+    checks_document,
+    checks_forms_style,
+    checks_images,
+    checks_names,
+    checks_structure,
+)
+from pipeline.accessibility.dom import Page
+from pipeline.accessibility.issues import STATIC_CHECKS, Issue, Settings
+from pipeline.accessibility.locate import excerpt, selector
 
 
 @dataclass

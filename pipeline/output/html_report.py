@@ -21,10 +21,9 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
-from ..gate import GateReport, report_for
-from ..model import FAMILIES, LEVEL_RANK, LEVELS, ArticleResult, Finding, RunResult
-from ..registry import RULES, load_all
-from .views import (
+from pipeline.gate import GateReport, report_for
+from pipeline.model import FAMILIES, LEVEL_RANK, LEVELS, ArticleResult, Finding, RunResult
+from pipeline.output.views import (
     LEVEL_ICON,
     STATUS_ICON,
     STATUS_WORD,
@@ -37,6 +36,7 @@ from .views import (
     gate_state,
     scorecard,
 )
+from pipeline.registry import RULES, load_all
 
 REPORTS_DIR = Path(__file__).resolve().parents[2] / "reports"
 _LANG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")
@@ -411,7 +411,7 @@ def article_context(run: RunResult, a: ArticleResult, gate: GateReport, families
 
 
 def _fingerprints(a: ArticleResult) -> list[str]:
-    from ..waivers import finding_fingerprints
+    from pipeline.waivers import finding_fingerprints
 
     return finding_fingerprints(a.findings)
 

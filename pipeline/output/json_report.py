@@ -7,9 +7,9 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from ..gate import GateReport, report_for
-from ..model import SCHEMA_VERSION, ArticleResult, Finding, RunResult
-from ..waivers import finding_fingerprints
+from pipeline.gate import GateReport, report_for
+from pipeline.model import SCHEMA_VERSION, ArticleResult, Finding, RunResult
+from pipeline.waivers import finding_fingerprints
 
 SCHEMA_PATH = Path(__file__).resolve().parents[1] / "schemas" / "report.schema.json"
 

@@ -12,10 +12,10 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from ..gate import GateReport
-from ..model import LEVEL_RANK, ArticleResult, RunResult
-from ..registry import RULES
-from .views import LEVEL_ICON, earlier_runs
+from pipeline.gate import GateReport
+from pipeline.model import LEVEL_RANK, ArticleResult, RunResult
+from pipeline.output.views import LEVEL_ICON, earlier_runs
+from pipeline.registry import RULES
 
 MAX_ROWS = 25
 MAX_RULES = 10

@@ -16,11 +16,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from ..gate import GateReport
-from ..model import FAMILIES, ArticleResult, Finding, RunResult
-from ..registry import RULES, Rule, load_all
-from ..sources import is_url
-from ..waivers import finding_fingerprints
+from pipeline.gate import GateReport
+from pipeline.model import FAMILIES, ArticleResult, Finding, RunResult
+from pipeline.registry import RULES, Rule, load_all
+from pipeline.sources import is_url
+from pipeline.waivers import finding_fingerprints
 
 SARIF_SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 SCHEMA_PATH = Path(__file__).resolve().parents[1] / "schemas" / "sarif-schema-2.1.0.json"

@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from ..config import ConfigError, from_mapping
-from ..model import FAMILIES, LEVEL_RANK, ArticleResult, Finding, RunResult
-from ..registry import RULES, load_all
+from pipeline.config import ConfigError, from_mapping
+from pipeline.model import FAMILIES, LEVEL_RANK, ArticleResult, Finding, RunResult
+from pipeline.registry import RULES, load_all
 
 FamilyStatus = Literal["fail", "review", "pass", "not_run"]
 
@@ -63,7 +63,7 @@ def checked_families(run: RunResult) -> dict[str, list[str]]:
     Families with findings are always included, so nothing reported is ever hidden.
     """
     load_all()
-    from ..runner import enabled_rules  # the runner imports outputs' neighbours; keep this lazy
+    from pipeline.runner import enabled_rules  # the runner imports outputs' neighbours; keep this lazy
 
     try:
         config = from_mapping(run.config)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from ..gate import GateReport, report_for
-from ..model import RunResult
-from . import html_report, json_report, junit, markdown, sarif
+from pipeline.gate import GateReport, report_for
+from pipeline.model import RunResult
+from pipeline.output import html_report, json_report, junit, markdown, sarif
 
 Writer = Callable[[RunResult, Path, GateReport], Path]
 

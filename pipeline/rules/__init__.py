@@ -1,3 +1,3 @@
 """Every rule module; importing this package registers all rules and checks."""
 
-from . import accessibility, currency, extraction, grammar, readability, safety, terms  # noqa: F401
+from pipeline.rules import accessibility, currency, extraction, grammar, readability, safety, terms  # noqa: F401

@@ -12,16 +12,16 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
-from ..accessibility import Settings, audit_static
-from ..accessibility.browser import Browser, BrowserUnavailable, shared_browser
-from ..accessibility.dom import Page
-from ..accessibility.merge import Placed, merge_axe
-from ..config import AccessibilityConfig
-from ..context import CheckContext
-from ..extract import ExtractedDocument
-from ..model import Document, Finding, Level
-from ..registry import CheckOutput, Rule, check, finding, rule
-from ..yaml_data import load_yaml
+from pipeline.accessibility import Settings, audit_static
+from pipeline.accessibility.browser import Browser, BrowserUnavailable, shared_browser
+from pipeline.accessibility.dom import Page
+from pipeline.accessibility.merge import Placed, merge_axe
+from pipeline.config import AccessibilityConfig
+from pipeline.context import CheckContext
+from pipeline.extract import ExtractedDocument
+from pipeline.model import Document, Finding, Level
+from pipeline.registry import CheckOutput, Rule, check, finding, rule
+from pipeline.yaml_data import load_yaml
 
 _WHY_NAME = "Screen readers announce a control by its name; without one, a blind reader hears only 'button' or 'link'."
 _WHY_ARIA = (
@@ -525,7 +525,7 @@ _STATIC_CODES = frozenset(CODES) - {"AX900", "AX901"}
 @cache
 def vague_link_phrases(path: str) -> frozenset[str]:
     """The editable list of link texts that do not say where a link goes (data/link_text.yaml)."""
-    from ..accessibility.checks_names import normalise_link_text
+    from pipeline.accessibility.checks_names import normalise_link_text
 
     data = load_yaml(Path(path).read_text(encoding="utf-8")) or {}
     return frozenset(normalise_link_text(str(p)) for p in data.get("phrases", []))

@@ -13,10 +13,10 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from ..context import CheckContext
-from ..dates import SOURCE_NAMES
-from ..model import Document
-from ..registry import CheckOutput, check, finding, rule
+from pipeline.context import CheckContext
+from pipeline.dates import SOURCE_NAMES
+from pipeline.model import Document
+from pipeline.registry import CheckOutput, check, finding, rule
 
 NO_REVIEW_DATE = rule(
     "CU001",

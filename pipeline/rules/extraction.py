@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from ..context import CheckContext
-from ..model import Document
-from ..registry import CheckOutput, check, finding, rule
+from pipeline.context import CheckContext
+from pipeline.model import Document
+from pipeline.registry import CheckOutput, check, finding, rule
 
 LOAD_FAILED = rule(
     "EX001",

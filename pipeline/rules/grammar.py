@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..context import CheckContext
-from ..grammar_service import Match, Paragraph
-from ..model import Block, Document, Finding
-from ..registry import CheckOutput, check, finding, rule
-from ..vocabulary import MedicalVocabulary, VocabularyError, read_word_list, vocabulary_for
+from pipeline.context import CheckContext
+from pipeline.grammar_service import Match, Paragraph
+from pipeline.model import Block, Document, Finding
+from pipeline.registry import CheckOutput, check, finding, rule
+from pipeline.vocabulary import MedicalVocabulary, VocabularyError, read_word_list, vocabulary_for
 
 GRAMMAR = rule(
     "GR001",

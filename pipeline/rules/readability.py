@@ -12,16 +12,16 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from .. import passive
-from ..config import ReadabilityConfig
-from ..context import CheckContext
-from ..model import Block, Document, Finding
-from ..plain_words import WordListError
-from ..plain_words import load as load_swaps
-from ..readability import Counts, count, summary, words
-from ..registry import CheckOutput, Rule, check, finding, rule
-from ..segment import sentence_spans
-from ..syllables import plain_word
+from pipeline import passive
+from pipeline.config import ReadabilityConfig
+from pipeline.context import CheckContext
+from pipeline.model import Block, Document, Finding
+from pipeline.plain_words import WordListError
+from pipeline.plain_words import load as load_swaps
+from pipeline.readability import Counts, count, summary, words
+from pipeline.registry import CheckOutput, Rule, check, finding, rule
+from pipeline.segment import sentence_spans
+from pipeline.syllables import plain_word
 
 READING_AGE = rule(
     "RD001",

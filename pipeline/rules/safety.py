@@ -6,11 +6,11 @@ import fnmatch
 from dataclasses import dataclass
 from typing import Any
 
-from ..config import Config
-from ..context import CheckContext
-from ..model import Document, Finding, Outcome
-from ..registry import CheckOutput, Rule, check, finding, rule
-from ..safety import (
+from pipeline.config import Config
+from pipeline.context import CheckContext
+from pipeline.model import Document, Finding, Outcome
+from pipeline.registry import CheckOutput, Rule, check, finding, rule
+from pipeline.safety import (
     KIND_LABEL,
     KINDS,
     LocaleProfile,

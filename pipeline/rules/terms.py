@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from ..context import CheckContext
-from ..model import Document, Finding
-from ..registry import CheckOutput, check, finding, rule
-from ..terms import TermReport, analyse
+from pipeline.context import CheckContext
+from pipeline.model import Document, Finding
+from pipeline.registry import CheckOutput, check, finding, rule
+from pipeline.terms import TermReport, analyse
 
 _TAGS = ("nhs:how-we-write", "pemat:5", "wcag:3.1.3")
 
