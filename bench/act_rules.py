@@ -29,10 +29,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from pipeline.accessibility.browser import Browser, BrowserUnavailable  # noqa: E402
+from pipeline.accessibility.browser import Browser
 from pipeline.config import AccessibilityConfig  # noqa: E402
+from pipeline.errors import BrowserUnavailable
 from pipeline.model import Finding  # noqa: E402
-from pipeline.registry import load_all  # noqa: E402
 from pipeline.rules.accessibility import markup_findings  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpora" / "act-rules"
@@ -210,7 +210,6 @@ def main() -> None:
     parser.add_argument("--rule", action="append", help="only these ACT rule ids")
     parser.add_argument("-v", "--verbose", action="store_true", help="list the cases we got wrong")
     args = parser.parse_args()
-    load_all()
     cfg = AccessibilityConfig()
     cases = [c for c in load_cases(args.corpus) if not args.rule or c.rule in args.rule]
     rules = load_rules(args.corpus)

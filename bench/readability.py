@@ -219,9 +219,8 @@ def article_figures() -> None:
     from pipeline.extract import RawPage, extract, from_text
     from pipeline.model import Document, Finding
     from pipeline.readability import count, scores, textstat_module
-    from pipeline.registry import CHECKS, Check, CheckOutput, load_all
-
-    load_all()
+    from pipeline.registry import Check, CheckOutput
+    from pipeline.rules import CHECKS
     ctx = CheckContext(config=from_mapping({"grammar": {"enabled": False}}))
     checks = [c for name, c in CHECKS.items() if name.startswith("readability.")]
     ts = textstat_module()

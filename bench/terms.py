@@ -29,7 +29,6 @@ sys.path.insert(0, str(ROOT))
 
 from pipeline.config import Config, from_mapping  # noqa: E402
 from pipeline.model import Document, source_id  # noqa: E402
-from pipeline.registry import load_all  # noqa: E402
 from pipeline.rules.terms import findings_for  # noqa: E402
 from pipeline.segment import TextBuilder  # noqa: E402
 from pipeline.terms import analyse  # noqa: E402
@@ -142,7 +141,6 @@ def score_article(doc: Document, labels: list[Label], config: Config) -> Score:
 
 def evaluate(config: Config | None = None) -> tuple[Score, int, float]:
     """Score over the whole set: (score, labelled first uses, seconds per article)."""
-    load_all()
     config = config or Config()
     spec = yaml.safe_load((DATA / "labels.yaml").read_text(encoding="utf-8"))
     total = Score()

@@ -21,12 +21,13 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_link_artifact, create_markdown_artifact, create_table_artifact
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from pipeline.config import Config, ConfigError, from_mapping, load_config
+from pipeline.config import Config, from_mapping, load_config
 from pipeline.context import CheckContext
+from pipeline.errors import ConfigError, LanguageToolUnavailable
 from pipeline.gate import GateInputs
 from pipeline.grammar_service import GrammarService
 from pipeline.history import fingerprint as history_fingerprint
-from pipeline.languagetool import LanguageToolServer, LanguageToolUnavailable, languagetool_url
+from pipeline.languagetool import LanguageToolServer, languagetool_url
 from pipeline.model import ArticleResult, RunResult
 from pipeline.parallel import process_count
 from pipeline.pipeline_api import gate_and_write, record_history

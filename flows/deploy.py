@@ -19,7 +19,8 @@ from prefect.deployments.runner import RunnerDeployment
 from prefect.schedules import Cron
 
 from flows.audit import audit_flow
-from pipeline.config import Config, ConfigError, load_config
+from pipeline.config import Config, load_config
+from pipeline.errors import ConfigError
 
 DEPLOYMENT_NAME = "scheduled-site-audit"
 

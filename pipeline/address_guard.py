@@ -23,7 +23,7 @@ import idna
 # is given its own transport; tests/test_fetch_address_guard.py pins how it behaves.
 from httpx._utils import get_environment_proxies
 
-from pipeline.load import LoadError
+from pipeline.errors import LoadError
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 

@@ -13,9 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline.config import ConfigError
-from pipeline.model import ArticleResult, Finding, RunResult
-from pipeline.waivers import dict_fingerprints, finding_fingerprints
+from pipeline.errors import ConfigError
+from pipeline.model import ArticleResult, Finding, RunResult, dict_fingerprints, finding_fingerprints
 
 # Figures in a reading-level finding's data (or the article's readability metrics) where higher is worse.
 READING_FIGURES = ("smog", "uk_reading_age", "flesch_kincaid_grade", "grade")

@@ -8,10 +8,11 @@ from typing import Annotated, Any
 
 import typer
 
-from pipeline.config import ConfigError, load_config
+from pipeline.config import load_config
+from pipeline.errors import ConfigError
 from pipeline.gate import GateReport
 from pipeline.model import RunResult
-from pipeline.registry import RULES, load_all
+from pipeline.rules import RULES
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Audit patient-facing health articles.")
 
@@ -106,7 +107,6 @@ def _print_summary(run: RunResult, written: dict[str, Path], gate: GateReport | 
 @app.command("rules")
 def list_rules() -> None:
     """List every rule: code, name, default level, one line."""
-    load_all()
     for code in sorted(RULES):
         r = RULES[code]
         off = "" if r.enabled_by_default else " (off by default)"
@@ -116,7 +116,6 @@ def list_rules() -> None:
 @app.command()
 def explain(code: str) -> None:
     """Print a rule's documentation."""
-    load_all()
     r = RULES.get(code.upper())
     if r is None:
         _fail_usage(f"unknown rule {code!r}; `health-audit rules` lists them")

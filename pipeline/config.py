@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from pipeline.errors import ConfigError
 from pipeline.model import FAMILIES
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -28,10 +29,6 @@ class _DataFile:
 DATA_FILE = _DataFile()
 DataPath = Annotated[str, DATA_FILE]
 OptionalDataPath = Annotated[str | None, DATA_FILE]
-
-
-class ConfigError(Exception):
-    """A configuration problem, with a message that names the bad key."""
 
 
 class Section(BaseModel):

@@ -25,7 +25,7 @@ from protego import Protego
 from pipeline import __version__
 from pipeline.address_guard import AddressPolicy, AddressRefused, HostNotFound, guarded_client_transports
 from pipeline.config import Config, FetchConfig
-from pipeline.load import LoadError
+from pipeline.errors import LoadError
 
 ARTICLE_TYPES = ("text/html", "application/xhtml+xml", "text/plain", "text/markdown", "text/x-markdown")
 SITEMAP_TYPES = (

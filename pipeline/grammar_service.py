@@ -27,7 +27,8 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from pipeline.languagetool import LanguageToolServer, LanguageToolUnavailable, is_ready
+from pipeline.errors import LanguageToolUnavailable
+from pipeline.languagetool import LanguageToolServer, is_ready
 
 if TYPE_CHECKING:
     from pipeline.config import Config

@@ -39,8 +39,7 @@ from sqlalchemy.schema import CreateIndex
 
 from pipeline import __version__
 from pipeline.config import Config, data_file_settings
-from pipeline.model import ArticleResult, RunResult, article_from_dict
-from pipeline.output.json_report import article_dict
+from pipeline.model import ArticleResult, RunResult, article_dict, article_from_dict
 
 metadata = MetaData()
 
@@ -90,9 +89,7 @@ _NOT_RESULT_AFFECTING = {
 @functools.cache
 def _code_and_data_digest() -> str:
     """Digest of the checks' code and clinical data; read once per process, not once per article."""
-    from pipeline.registry import RULES, load_all
-
-    load_all()
+    from pipeline.rules import RULES
     h = hashlib.sha256()
     h.update(__version__.encode())
     h.update(json.dumps(sorted((c, r.name, r.default_level) for c, r in RULES.items())).encode())

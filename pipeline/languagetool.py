@@ -33,6 +33,7 @@ from concurrent.futures import Future
 from pathlib import Path
 from typing import Any, Literal
 
+from pipeline.errors import LanguageToolUnavailable
 from pipeline.procmem import memory_of
 from pipeline.vocabulary import (
     MedicalVocabulary,
@@ -51,10 +52,6 @@ _ALL_VARIANTS = "spelling_custom.txt"
 _BRITISH_FILES = ("spelling_en-GB.txt", "spelling_en-AU.txt", "spelling_en-NZ.txt", "spelling_en-ZA.txt")
 _AMERICAN_FILES = ("spelling_en-US.txt",)
 _BOTH_FILES = ("spelling_en-CA.txt",)  # Canadian medical writing uses both spellings
-
-
-class LanguageToolUnavailable(RuntimeError):
-    """LanguageTool could not be started or reached; the message says why."""
 
 
 def jars_dir() -> Path:

@@ -14,19 +14,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.config import Config
+from pipeline.errors import LoadError
 from pipeline.extract import ExtractedDocument, Problem, RawPage, extract, from_markdown, from_text
 from pipeline.sources import Source
 
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
 TEXT_SUFFIXES = {".txt", ".text"}
-
-
-class LoadError(Exception):
-    """The article could not be loaded; `code` is the EX rule to report it under."""
-
-    def __init__(self, message: str, code: str = "EX001") -> None:
-        super().__init__(message)
-        self.code = code
 
 
 @dataclass

@@ -6,6 +6,9 @@ Every output (JSON, HTML, JUnit, SARIF, Markdown, Prefect artifacts) is rendered
 from __future__ import annotations
 
 import hashlib
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
@@ -87,6 +90,9 @@ class Finding:
     suggestion: str | None = None
     tags: list[str] = field(default_factory=list)
     suppressed: dict[str, Any] | None = None
+    # The level the clinical data asks for (a safety pack's requirement severity); the runner uses
+    # it when the configuration sets no level for the rule.
+    clinical_level: Level | None = None
     # Extra facts a reviewer may need (e.g. the later place a term is explained).
     data: dict[str, Any] = field(default_factory=dict)
 
@@ -188,6 +194,7 @@ def finding_from_dict(d: dict[str, Any]) -> Finding:
         suggestion=d.get("suggestion"),
         tags=list(d.get("tags", [])),
         suppressed=d.get("suppressed"),
+        clinical_level=d.get("clinical_level"),
         data=dict(d.get("data", {})),
     )
 
@@ -208,3 +215,77 @@ def article_from_dict(d: dict[str, Any]) -> ArticleResult:
         dates=dict(d.get("dates", {})),
         content_hash=d.get("content_hash", ""),
     )
+
+
+# --- the JSON form (report.json, history) and the ids waivers and baselines match on -------------
+
+FINGERPRINT_VERSION = "v1"
+
+
+_WS = re.compile(r"\s+")
+
+
+def _anchor(rule: str, excerpt: str | None, selector: str | None) -> str:
+    """What identifies a finding inside its article: rule and normalised excerpt (or selector).
+
+    Messages are left out on purpose: they carry figures (a SMOG grade) that change from run to run.
+    """
+    text = _WS.sub(" ", excerpt or "").strip().casefold()
+    return f"{rule}\x1f{text or (selector or '')}"
+
+
+def fingerprints(items: Iterable[tuple[str, str | None, str | None]]) -> list[str]:
+    """Stable ids for (rule, excerpt, selector) triples in document order.
+
+    The n-th repeat of the same rule and excerpt gets its own id, so fixing one of three misspellings
+    leaves the other two matched to the baseline rather than all three looking new.
+    """
+    seen: Counter[str] = Counter()
+    out: list[str] = []
+    for rule, excerpt, selector in items:
+        key = _anchor(rule, excerpt, selector)
+        nth = seen[key]
+        seen[key] += 1
+        digest = hashlib.sha256(f"{FINGERPRINT_VERSION}\x1f{key}\x1f{nth}".encode()).hexdigest()
+        out.append(digest[:16])
+    return out
+
+
+def finding_fingerprints(findings: Sequence[Finding]) -> list[str]:
+    return fingerprints((f.rule, f.excerpt, f.selector) for f in findings)
+
+
+def dict_fingerprints(findings: Sequence[dict[str, Any]]) -> list[str]:
+    """The same ids computed from report.json finding entries (an older report may lack them)."""
+    return fingerprints((f["rule"], f.get("excerpt"), f.get("selector")) for f in findings)
+
+
+def finding_dict(f: Finding, fingerprint: str | None = None) -> dict[str, Any]:
+    d = asdict(f)
+    d["span"] = {"start": f.span.start, "end": f.span.end} if f.span else None
+    if fingerprint is not None:
+        d["fingerprint"] = fingerprint  # what waivers and baselines match on
+    return d
+
+
+def article_dict(a: ArticleResult) -> dict[str, Any]:
+    return {
+        "id": a.id,
+        "source": a.source,
+        "title": a.title,
+        "language": a.language,
+        "status": a.status,
+        "text": a.text,
+        "stripped": a.stripped,
+        "blocks": [
+            {k: v for k, v in asdict(b).items() if v is not None or k == "level"} for b in a.blocks
+        ],
+        "metrics": a.metrics,
+        "dates": a.dates,
+        "content_hash": a.content_hash,
+        "reused": a.reused,
+        "counts": a.counts(),
+        "findings": [
+            finding_dict(f, fp) for f, fp in zip(a.findings, finding_fingerprints(a.findings), strict=True)
+        ],
+    }

@@ -14,12 +14,14 @@ import multiprocessing
 import os
 from concurrent.futures import Future, ProcessPoolExecutor
 
+from pipeline.assembly import check_outputs, extract_or_error
 from pipeline.config import Config
 from pipeline.context import CheckContext
 from pipeline.load import RawInput
 from pipeline.model import ArticleResult, Document
 from pipeline.procmem import memory_of
-from pipeline.registry import CHECKS, CheckOutput, load_all
+from pipeline.registry import CheckOutput
+from pipeline.rules import CHECKS
 from pipeline.sources import Source
 
 # A run smaller than this is not worth starting processes for.
@@ -47,7 +49,7 @@ class LocalChecks:
     def __init__(self, config: Config, processes: int) -> None:
         context = multiprocessing.get_context("forkserver")
         # Imported once in the fork server, so every worker starts with them already loaded.
-        context.set_forkserver_preload([__name__, "pipeline.runner", "pipeline.rules", "textstat"])
+        context.set_forkserver_preload([__name__, "pipeline.assembly", "pipeline.rules", "textstat"])
         self.processes = processes
         self.pool = ProcessPoolExecutor(processes, mp_context=context, initializer=_start, initargs=(config,))
 
@@ -69,7 +71,6 @@ class LocalChecks:
 
 def _start(config: Config) -> None:
     global _WORKER
-    load_all()
     _WORKER = CheckContext(config=config)
     _warm(config)
 
@@ -106,7 +107,6 @@ def _ready() -> None:
 
 def _local_part(source: Source, raw: RawInput) -> tuple[Document, dict[str, CheckOutput]] | ArticleResult:
     """In a worker: the Document and every service-free check's output, or the article's error result."""
-    from pipeline.runner import check_outputs, extract_or_error
 
     ctx = _WORKER
     assert ctx is not None, "worker started without its context"

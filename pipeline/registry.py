@@ -10,9 +10,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from pipeline.model import FAMILIES, Document, Finding, Level, Outcome, Span
+from pipeline.model import FAMILIES, ArticleResult, Document, Finding, Level, Outcome, Span
 
 if TYPE_CHECKING:
+    from pipeline.config import Config
     from pipeline.context import CheckContext
 
 
@@ -81,8 +82,23 @@ class Check:
     uses_service: bool = False
 
 
+# A check over the whole run (one term explained differently across articles): it sees every
+# article's result and returns (article id, finding) pairs. Results reused from history are passed in
+# too, so the runner first drops the findings an earlier run's cross-article checks left on them.
+RunCheckFn = Callable[[list[ArticleResult], "Config"], Iterable[tuple[str, Finding]]]
+
+
+@dataclass(frozen=True)
+class RunCheck:
+    name: str
+    family: str
+    codes: tuple[str, ...]
+    fn: RunCheckFn
+
+
 RULES: dict[str, Rule] = {}
 CHECKS: dict[str, Check] = {}
+RUN_CHECKS: dict[str, RunCheck] = {}
 
 
 def rule(
@@ -126,6 +142,22 @@ def check(
     return deco
 
 
+def run_check(name: str, *codes: str) -> Callable[[RunCheckFn], RunCheckFn]:
+    """Register a cross-article check that may emit findings for `codes`."""
+
+    def deco(fn: RunCheckFn) -> RunCheckFn:
+        unknown = [c for c in codes if c not in RULES]
+        if unknown:
+            raise ValueError(f"run check {name} names undeclared rules {unknown}")
+        families = {c[:2] for c in codes}
+        if len(families) != 1:
+            raise ValueError(f"run check {name} spans families {families}")
+        RUN_CHECKS[name] = RunCheck(name, families.pop(), tuple(codes), fn)
+        return fn
+
+    return deco
+
+
 def finding(
     rule_or_code: Rule | str,
     message: str,
@@ -139,6 +171,7 @@ def finding(
     tags: Iterable[str] = (),
     data: dict[str, Any] | None = None,
     level: Level | None = None,
+    clinical_level: Level | None = None,
 ) -> Finding:
     """Build a finding for a declared rule; level and tags come from the rule (the runner applies config).
 
@@ -159,10 +192,6 @@ def finding(
         selector=selector,
         suggestion=suggestion,
         tags=list(dict.fromkeys([*r.tags, *tags])),
+        clinical_level=clinical_level,
         data=data or {},
     )
-
-
-def load_all() -> None:
-    """Import every rule module so its rules and checks register."""
-    from pipeline import rules  # noqa: F401

@@ -3,26 +3,32 @@
 from __future__ import annotations
 
 import contextlib
-import fnmatch
 import threading
-import traceback
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import CancelledError, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from pipeline import __version__
+from pipeline.assembly import (
+    assemble,
+    audit_extracted_or_error,
+    check_outputs,
+    error_result,
+    result_for,
+)
 from pipeline.config import Config
 from pipeline.context import CheckContext
-from pipeline.extract import ExtractedDocument
+from pipeline.errors import LanguageToolUnavailable, LoadError
 from pipeline.grammar_service import GrammarService
-from pipeline.languagetool import LanguageToolUnavailable, languagetool_url
-from pipeline.load import LoadError, RawInput, extract_input, read_input
-from pipeline.model import LEVEL_RANK, ArticleResult, Document, Finding, Level, RunResult, source_id
+from pipeline.languagetool import languagetool_url
+from pipeline.load import RawInput, read_input
+from pipeline.model import ArticleResult, RunResult
 from pipeline.parallel import LocalChecks, process_count
-from pipeline.registry import CHECKS, RULES, Check, CheckOutput, finding, load_all
+from pipeline.rules import CHECKS, RUN_CHECKS
+from pipeline.selection import enabled_rules
 from pipeline.sources import Source, expand
 from pipeline.vocabulary import paths_from_config
 
@@ -30,120 +36,22 @@ if TYPE_CHECKING:  # the database layer loads only where history is used, not in
     from pipeline.history import History
 
 
-def _matches(selectors: list[str], code: str) -> bool:
-    return any(code == s or (len(s) == 2 and code.startswith(s)) for s in selectors)
 
 
-def enabled_rules(config: Config, source: str = "") -> dict[str, Level]:
-    """Enabled rule codes with their levels, path overrides applied."""
-    return {code: level for code, (level, _explicit) in _rule_levels(config, source).items()}
 
 
-def _rule_levels(config: Config, source: str = "") -> dict[str, tuple[Level, bool]]:
-    """Enabled rule codes -> (level, whether the configuration set that level explicitly)."""
-    load_all()
-    select, ignore, levels = list(config.select), list(config.ignore), dict(config.levels)
-    for ov in config.overrides:
-        if any(fnmatch.fnmatch(source, pat) for pat in ov.paths):
-            select = ov.select if ov.select is not None else select
-            ignore += ov.ignore
-            levels.update(ov.levels)
-    if config.grammar.picky and not _matches(ignore, "GR003"):
-        select = select or [c for c, r in RULES.items() if r.enabled_by_default]
-        select = [*select, "GR003"]
-    if not config.grammar.enabled:
-        ignore.append("GR")
-    out: dict[str, tuple[Level, bool]] = {}
-    for code, r in RULES.items():
-        chosen = _matches(select, code) if select else r.enabled_by_default
-        if code.startswith("EX"):
-            chosen = True  # load and crash reports cannot be switched off
-        if chosen and not (_matches(ignore, code) and not code.startswith("EX")):
-            configured = levels.get(code) or levels.get(code[:2])
-            out[code] = (configured or r.default_level, configured is not None)
-    return out
 
 
-def check_outputs(doc: Document, ctx: CheckContext, checks: Iterable[Check]) -> dict[str, CheckOutput]:
-    """Each applicable check's raw output; a check that crashes gives an EX003 finding instead."""
-    rules = _rule_levels(ctx.config, doc.source)
-    outputs: dict[str, CheckOutput] = {}
-    for chk in checks:
-        if not any(code in rules for code in chk.codes):
-            continue
-        try:
-            result = chk.fn(doc, ctx)
-        except Exception as err:  # a check's bug becomes a finding, never a lost run
-            tb = traceback.format_exception_only(type(err), err)[-1].strip()
-            crash = finding("EX003", f"The check '{chk.name}' failed on this article: {tb}", data={"check": chk.name})
-            outputs[chk.name] = CheckOutput([crash])
-            continue
-        outputs[chk.name] = result if isinstance(result, CheckOutput) else CheckOutput(list(result))
-    return outputs
 
 
-def assemble(doc: Document, config: Config, outputs: dict[str, CheckOutput]) -> tuple[list[Finding], dict[str, Any]]:
-    """The article's findings (enabled rules only, at their levels, in text order) and metrics."""
-    rules = _rule_levels(config, doc.source)
-    findings: list[Finding] = []
-    metrics: dict[str, Any] = {}
-    for name in CHECKS:  # registration order, wherever each check ran
-        if name not in outputs:
-            continue
-        out = outputs[name]
-        for key, value in out.metrics.items():
-            metrics.setdefault(key, {}).update(value) if isinstance(value, dict) else metrics.update({key: value})
-        for f in out.findings:
-            if f.rule in rules:
-                level, explicit = rules[f.rule]
-                # Clinical data may set a requirement's severity (safety packs); configuration wins.
-                severity = f.data.get("severity")
-                if not explicit and severity in LEVEL_RANK and f.outcome != "pass":
-                    level = severity
-                f.level = level
-                findings.append(f)
-    findings.sort(key=lambda f: (f.span.start if f.span else -1, f.rule))
-    return findings, metrics
 
 
-def run_checks(doc: Document, ctx: CheckContext) -> tuple[list[Finding], dict[str, Any]]:
-    return assemble(doc, ctx.config, check_outputs(doc, ctx, CHECKS.values()))
 
 
-def error_result(source: str, code: str, message: str, *, transient: bool = False) -> ArticleResult:
-    """`transient`: our own failure (an exception), not something in the page; never reused."""
-    load_all()  # the first article of a run may fail before any check has loaded the rules
-    found = finding(code, message, data={"transient": True} if transient else None)
-    return ArticleResult(id=source_id(source), source=source, status="error", findings=[found])
 
 
-def audit_document(doc: Document, ctx: CheckContext) -> ArticleResult:
-    return result_for(doc, ctx.config, lambda: run_checks(doc, ctx))
 
 
-def result_for(
-    doc: Document, config: Config, checked: Callable[[], tuple[list[Finding], dict[str, Any]]]
-) -> ArticleResult:
-    """The article's result: an EX002 error when the page had no article text, else `checked()`."""
-    if not doc.text.strip():
-        res = error_result(doc.source, "EX002", f"{doc.source}: no article text was found on the page.")
-        res.title, res.stripped = doc.title, doc.stripped
-        return res
-    findings, metrics = checked()
-    return ArticleResult(
-        id=doc.id,
-        source=doc.source,
-        status="audited",
-        title=doc.title,
-        language=doc.language,
-        text=doc.text,
-        stripped=doc.stripped,
-        blocks=doc.blocks,
-        metrics=metrics,
-        findings=findings,
-        dates=doc.dates,
-        content_hash=doc.content_hash,
-    )
 
 
 # (source, digest of its bytes) -> the stored result for exactly those bytes under the same settings.
@@ -175,28 +83,17 @@ def audit_source(
             if local.stopped:
                 raise RunStopped() from None
             local.broken(f"a worker process stopped ({err}); the remaining articles were audited in-process")
-            result = _audit_here(source, raw, ctx)
+            result = audit_extracted_or_error(source, raw, ctx)
         except Exception:  # the pool could not carry this article (its result would not pickle): here
-            result = _audit_here(source, raw, ctx)
+            result = audit_extracted_or_error(source, raw, ctx)
     else:
-        result = _audit_here(source, raw, ctx)
+        result = audit_extracted_or_error(source, raw, ctx)
     result.input_hash = raw.digest
     return result
 
 
-def extract_or_error(source: Source, raw: RawInput, config: Config) -> ExtractedDocument | ArticleResult:
-    """The Document in the bytes, or the article's error result (here or in a worker process)."""
-    try:
-        return extract_input(source, raw, config)
-    except LoadError as err:
-        return error_result(source.location, err.code, str(err))
-    except Exception as err:  # an extractor bug on one page must not stop the run
-        return error_result(source.location, "EX001", f"{source.location} could not be read: {err}", transient=True)
 
 
-def _audit_here(source: Source, raw: RawInput, ctx: CheckContext) -> ArticleResult:
-    doc = extract_or_error(source, raw, ctx.config)
-    return doc if isinstance(doc, ArticleResult) else audit_document(doc, ctx)
 
 
 def _audit_in_pool(pool: LocalChecks, source: Source, raw: RawInput, ctx: CheckContext) -> ArticleResult:
@@ -204,7 +101,6 @@ def _audit_in_pool(pool: LocalChecks, source: Source, raw: RawInput, ctx: CheckC
     if isinstance(part, ArticleResult):
         return part
     doc, outputs = part
-    load_all()  # the service checks are looked up here, perhaps before anything else loaded them
     service = [c for c in CHECKS.values() if c.uses_service]
     return result_for(doc, ctx.config, lambda: assemble(doc, ctx.config, {**outputs, **check_outputs(doc, ctx, service)}))
 
@@ -319,7 +215,6 @@ def run_audit(
     local = LocalPool(config, processes) if processes else None
     if local and reuse is None:  # nothing can be reused: the workers will be needed, start them now
         local.start()
-    load_all()
 
     def one(src: Source) -> ArticleResult:
         assert active is not None
@@ -362,19 +257,18 @@ def run_audit(
 
 
 def add_cross_article_findings(articles: list[ArticleResult], config: Config) -> None:
-    """Findings that need the whole run (MT005: one term explained differently across articles)."""
-    from pipeline.terms import inconsistent_explanations
-
+    """Findings that need the whole run, from every registered cross-article check."""
     by_id = {a.id: a for a in articles}
-    for a in articles:  # a result reused from history must not keep an earlier run's MT005
-        a.findings = [f for f in a.findings if f.rule != "MT005"]
-    for f in inconsistent_explanations(articles, config.terms.min_explanation_overlap):
-        art = by_id[f.data["article"]]
-        level = enabled_rules(config, art.source).get(f.rule)
-        if level is not None:
-            f.level = level
-            art.findings.append(f)
-            art.findings.sort(key=lambda x: (x.span.start if x.span else -1, x.rule))
+    for chk in RUN_CHECKS.values():
+        for a in articles:  # a result reused from history must not keep an earlier run's findings
+            a.findings = [f for f in a.findings if f.rule not in chk.codes]
+        for article_id, f in chk.fn(articles, config):
+            art = by_id[article_id]
+            level = enabled_rules(config, art.source).get(f.rule)
+            if level is not None:
+                f.level = level
+                art.findings.append(f)
+                art.findings.sort(key=lambda x: (x.span.start if x.span else -1, x.rule))
 
 
 def new_run(config: Config, started: str, articles: list[ArticleResult], stats: dict[str, Any]) -> RunResult:

@@ -82,7 +82,7 @@ def expand(items: list[str], config: Config | None = None) -> list[Source]:
 
 def sitemap_sources(location: str, config: Config) -> Iterator[Source]:
     """The pages a sitemap lists (following sitemap indexes), or one source carrying the error."""
-    from pipeline.load import LoadError
+    from pipeline.errors import LoadError
 
     include = config.fetch.sitemap_include
     exclude = config.fetch.sitemap_exclude
@@ -106,7 +106,7 @@ def sitemap_sources(location: str, config: Config) -> Iterator[Source]:
 
 
 def _sitemap_urls(location: str, config: Config, depth: int) -> Iterator[str]:
-    from pipeline.load import LoadError
+    from pipeline.errors import LoadError
 
     if depth > _MAX_DEPTH:
         raise LoadError(f"sitemap indexes nested more than {_MAX_DEPTH} deep at {location}")
@@ -150,7 +150,7 @@ def _sitemap_urls(location: str, config: Config, depth: int) -> Iterator[str]:
 
 
 def _read(location: str, config: Config) -> bytes:
-    from pipeline.load import LoadError
+    from pipeline.errors import LoadError
 
     if is_url(location):
         from pipeline.fetch import SITEMAP_TYPES, fetcher_for

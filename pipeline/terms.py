@@ -806,7 +806,9 @@ def explanation_overlap(a: str, b: str) -> float:
     return len(wa & wb) / len(wa | wb) if wa and wb else 0.0
 
 
-def inconsistent_explanations(articles: Iterable[ArticleResult], min_overlap: float = 0.2) -> list[Finding]:
+def inconsistent_explanations(
+    articles: Iterable[ArticleResult], min_overlap: float = 0.2
+) -> list[tuple[str, Finding]]:
     """MT005 findings for terms that different articles of one run explain in different words.
 
     Reads each article's `metrics["terms"]["terms"]` (written by the MT check). One finding per
@@ -814,7 +816,7 @@ def inconsistent_explanations(articles: Iterable[ArticleResult], min_overlap: fl
     finding sits on the later article, pointing at the first use there.
     """
     seen: dict[str, list[tuple[ArticleResult, dict[str, Any]]]] = {}
-    out: list[Finding] = []
+    out: list[tuple[str, Finding]] = []
     for art in articles:
         for item in (art.metrics.get("terms") or {}).get("terms", []):
             explanation = item.get("explanation")
@@ -825,7 +827,7 @@ def inconsistent_explanations(articles: Iterable[ArticleResult], min_overlap: fl
                 if other.id == art.id or explanation_overlap(explanation, prev["explanation"]) >= min_overlap:
                     continue
                 span = item.get("explained_at") or item["first_use"]
-                out.append(
+                found = (
                     finding(
                         "MT005",
                         f"'{item['term']}' is explained as '{explanation}' here but as "
@@ -836,10 +838,11 @@ def inconsistent_explanations(articles: Iterable[ArticleResult], min_overlap: fl
                         suggestion=f"Explain '{item['term']}' the same way across the series"
                         + (f", for example: {item['suggested_explanation']}" if item.get("suggested_explanation") else "")
                         + ".",
-                        data={"article": art.id, "other_article": other.id, "other_source": other.source,
+                        data={"other_article": other.id, "other_source": other.source,
                               "other_explanation": prev["explanation"], "term": item["term"]},
                     )
                 )
+                out.append((art.id, found))
                 break
             seen.setdefault(key, []).append((art, item))
     return out

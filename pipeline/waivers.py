@@ -9,10 +9,8 @@ matches nothing is reported so stale entries get cleaned up.
 from __future__ import annotations
 
 import fnmatch
-import hashlib
 import re
-from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -21,51 +19,11 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from pipeline.config import ConfigError
-from pipeline.model import ArticleResult, Finding, RunResult
+from pipeline.errors import ConfigError
+from pipeline.model import ArticleResult, Finding, RunResult, finding_fingerprints
 from pipeline.yaml_data import load_yaml
 
-FINGERPRINT_VERSION = "v1"
 _WS = re.compile(r"\s+")
-
-
-# --- fingerprints -------------------------------------------------------------------------------
-
-
-def _anchor(rule: str, excerpt: str | None, selector: str | None) -> str:
-    """What identifies a finding inside its article: rule and normalised excerpt (or selector).
-
-    Messages are left out on purpose: they carry figures (a SMOG grade) that change from run to run.
-    """
-    text = _WS.sub(" ", excerpt or "").strip().casefold()
-    return f"{rule}\x1f{text or (selector or '')}"
-
-
-def fingerprints(items: Iterable[tuple[str, str | None, str | None]]) -> list[str]:
-    """Stable ids for (rule, excerpt, selector) triples in document order.
-
-    The n-th repeat of the same rule and excerpt gets its own id, so fixing one of three misspellings
-    leaves the other two matched to the baseline rather than all three looking new.
-    """
-    seen: Counter[str] = Counter()
-    out: list[str] = []
-    for rule, excerpt, selector in items:
-        key = _anchor(rule, excerpt, selector)
-        nth = seen[key]
-        seen[key] += 1
-        digest = hashlib.sha256(f"{FINGERPRINT_VERSION}\x1f{key}\x1f{nth}".encode()).hexdigest()
-        out.append(digest[:16])
-    return out
-
-
-def finding_fingerprints(findings: Sequence[Finding]) -> list[str]:
-    return fingerprints((f.rule, f.excerpt, f.selector) for f in findings)
-
-
-def dict_fingerprints(findings: Sequence[dict[str, Any]]) -> list[str]:
-    """The same ids computed from report.json finding entries (an older report may lack them)."""
-    return fingerprints((f["rule"], f.get("excerpt"), f.get("selector")) for f in findings)
-
 
 # --- the waivers file ---------------------------------------------------------------------------
 

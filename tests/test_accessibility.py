@@ -12,10 +12,9 @@ from pipeline.accessibility.checks_document import refresh_delay, valid_language
 from pipeline.accessibility.checks_forms_style import valid_autocomplete
 from pipeline.accessibility.merge import wcag_tags
 from pipeline.config import AccessibilityConfig
-from pipeline.registry import RULES, load_all
+from pipeline.rules import RULES
 from pipeline.rules.accessibility import markup_findings
 
-load_all()
 CFG = AccessibilityConfig()
 HEAD = '<html lang="en"><head><title>Colds - NHS</title></head><body><main><h1>Colds</h1>'
 
@@ -104,9 +103,9 @@ def test_enormous_page_is_capped_and_linear() -> None:
 
 
 def test_plain_text_article_has_no_markup_findings() -> None:
+    from pipeline.assembly import audit_document
     from pipeline.config import from_mapping
     from pipeline.extract import from_text
-    from pipeline.runner import audit_document
     from tests.conftest import make_context
 
     doc = from_text("note.txt", "A cold is a mild infection of the nose and throat.")

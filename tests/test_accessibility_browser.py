@@ -8,14 +8,13 @@ from pathlib import Path
 import pytest
 from pytest_httpserver import HTTPServer
 
+import pipeline.rules  # noqa: F401  (importing the catalogue registers every rule)
 from pipeline.accessibility.browser import Browser, close_shared_browser, page_url
 from pipeline.config import AccessibilityConfig, from_mapping
 from pipeline.context import CheckContext
-from pipeline.registry import load_all
 from pipeline.rules.accessibility import markup_findings
 from pipeline.runner import run_audit
 
-load_all()
 CFG = AccessibilityConfig()
 ARTICLE = "<main><h1>Colds</h1><p>A cold is a mild infection of the nose and throat.</p>{}</main>"
 

@@ -109,7 +109,7 @@ def test_metrics_record_dates_and_where_they_came_from() -> None:
 
 
 def test_today_must_be_an_iso_date() -> None:
-    from pipeline.config import ConfigError
+    from pipeline.errors import ConfigError
 
     with pytest.raises(ConfigError, match="currency.today"):
         from_mapping({"currency": {"today": "23/11/2026"}})

@@ -13,8 +13,9 @@ from werkzeug import Request, Response
 
 from pipeline import __version__
 from pipeline.config import Config, from_mapping
+from pipeline.errors import LoadError
 from pipeline.fetch import Fetcher, check_address, clear_fetchers
-from pipeline.load import LoadError, load
+from pipeline.load import load
 from pipeline.sources import Source
 
 PAGE = (

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from wordfreq import zipf_frequency
 
+from pipeline.assembly import audit_document
 from pipeline.config import from_mapping
 from pipeline.context import CheckContext
 from pipeline.extract import from_text
@@ -25,7 +26,6 @@ from pipeline.rules.grammar import (
     reference_blocks,
     skip_spans,
 )
-from pipeline.runner import audit_document
 from pipeline.vocabulary import EXTRA, GLOSSARY, HUNSPELL, VocabularyError, default_vocabulary
 from tests.conftest import make_context
 

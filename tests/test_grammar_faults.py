@@ -10,13 +10,15 @@ from pathlib import Path
 import pytest
 from pytest_httpserver import HTTPServer
 
+from pipeline.assembly import audit_document
 from pipeline.config import from_mapping
 from pipeline.context import CheckContext
+from pipeline.errors import LanguageToolUnavailable
 from pipeline.extract import from_text
 from pipeline.grammar_service import GrammarService
-from pipeline.languagetool import LanguageToolServer, LanguageToolUnavailable, free_port
+from pipeline.languagetool import LanguageToolServer, free_port
 from pipeline.model import ArticleResult
-from pipeline.runner import audit_document, check_context, run_audit
+from pipeline.runner import check_context, run_audit
 
 
 def _not_checked(result: ArticleResult) -> list[str]:

@@ -106,16 +106,16 @@ def test_markup_only_change_is_rechecked_and_reuse_skips_extraction(
     assert 'lang="en-GB"' in html
     page.write_text(html.replace('lang="en-GB"', 'lang="en-GB" data-edited="1"', 1), encoding="utf-8")
 
-    import pipeline.runner as runner
+    import pipeline.assembly as assembly
 
     extracted: list[str] = []
-    real = runner.extract_input
+    real = assembly.extract_input
 
     def counting(source: Source, raw: RawInput, cfg: Config) -> ExtractedDocument:
         extracted.append(source.location)
         return real(source, raw, cfg)
 
-    monkeypatch.setattr(runner, "extract_input", counting)
+    monkeypatch.setattr(assembly, "extract_input", counting)
     second = run_audit([str(site)], config)
     assert extracted == [str(page)]  # the unchanged pages were reused without being extracted
     assert second.stats["reused"] == len(first.articles) - 1 and second.stats["checked"] == 1
@@ -165,13 +165,13 @@ def test_an_error_found_in_unchanged_bytes_is_reused_and_an_unreadable_source_is
 
 
 def test_our_own_failure_is_not_reused(site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import pipeline.runner as runner
+    import pipeline.assembly as assembly
 
     def out_of_memory(source: Source, raw: RawInput, cfg: Config) -> ExtractedDocument:
         raise MemoryError("no room")
 
     config = from_mapping({"out": str(tmp_path / "out"), "grammar": {"enabled": False}})
-    monkeypatch.setattr(runner, "extract_input", out_of_memory)
+    monkeypatch.setattr(assembly, "extract_input", out_of_memory)
     first = run_audit([str(site)], config)
     assert {f.rule for a in first.articles for f in a.findings} == {"EX001"}
     monkeypatch.undo()

@@ -17,13 +17,13 @@ from junitparser import Error, Failure, JUnitXml, Skipped
 
 from pipeline.config import from_mapping
 from pipeline.gate import GateInputs, GateReport, apply_gate
-from pipeline.model import FAMILIES, RunResult
+from pipeline.model import FAMILIES, RunResult, finding_fingerprints
 from pipeline.output import json_report, junit, markdown, sarif
 from pipeline.output.views import checked_families
 from pipeline.output.writer import write_outputs
 from pipeline.pipeline_api import audit
-from pipeline.registry import RULES
-from pipeline.waivers import Waiver, finding_fingerprints
+from pipeline.rules import RULES
+from pipeline.waivers import Waiver
 from tests.test_report_data import HOSTILE, hostile_run, sample_run
 
 TODAY = date(2026, 11, 20)

@@ -20,8 +20,7 @@ import pytest
 from pipeline.config import Config, from_mapping
 from pipeline.languagetool import LanguageToolServer
 from pipeline.load import RawInput
-from pipeline.model import RunResult
-from pipeline.output.json_report import article_dict
+from pipeline.model import RunResult, article_dict
 from pipeline.parallel import MIN_ARTICLES, process_count
 from pipeline.runner import run_audit
 from pipeline.sources import Source

@@ -8,12 +8,12 @@ from typing import Any
 
 import pytest
 
+from pipeline.assembly import audit_document
 from pipeline.config import from_mapping
 from pipeline.extract import RawPage, extract, from_text
 from pipeline.model import ArticleResult, Finding
 from pipeline.passive import find as find_passives
 from pipeline.plain_words import WordListError, load
-from pipeline.runner import audit_document
 from tests.conftest import make_context
 
 PLAIN = (

@@ -15,7 +15,7 @@ from pipeline.gate import GateInputs, GateReport, apply_gate
 from pipeline.model import Block, Finding, RunResult, Span
 from pipeline.output import html_report
 from pipeline.output.html_report import Numbered, article_filename, numbered_findings, text_pieces
-from pipeline.registry import RULES
+from pipeline.rules import RULES
 from pipeline.waivers import Waiver
 from tests.test_report_data import HOSTILE, PAYLOADS, hostile_run, sample_run
 

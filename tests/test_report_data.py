@@ -7,10 +7,9 @@ and a clean one). `hostile_run` puts markup and script into every field a page c
 
 from __future__ import annotations
 
+import pipeline.rules  # noqa: F401  (importing the catalogue registers every rule)
 from pipeline.model import Block, Finding, RunResult, Span
-from pipeline.registry import finding, load_all
-
-load_all()
+from pipeline.registry import finding
 
 SEPSIS_TEXT = "\n".join(
     [
@@ -112,8 +111,8 @@ def sepsis_article() -> dict[str, object]:
 
 
 def sample_run(fail_on: str = "error") -> RunResult:
+    from pipeline.assembly import error_result
     from pipeline.model import ArticleResult
-    from pipeline.runner import error_result
 
     s = sepsis_article()
     sepsis = ArticleResult(

@@ -9,16 +9,16 @@ from typing import Any
 import pytest
 import yaml
 
+from pipeline.assembly import audit_document
 from pipeline.config import from_mapping
 from pipeline.extract import RawPage, extract, from_text
 from pipeline.languagetool import LanguageToolServer
-from pipeline.registry import RULES, load_all
-from pipeline.runner import audit_document, audit_source
+from pipeline.rules import RULES
+from pipeline.runner import audit_source
 from pipeline.sources import Source
 from tests.conftest import make_context
 
 CASES_DIR = Path(__file__).parent / "rules" / "cases"
-load_all()
 
 
 def _load_cases() -> list[tuple[str, dict[str, Any], dict[str, Any]]]:

@@ -5,10 +5,12 @@ from __future__ import annotations
 import pytest
 
 from pipeline import registry
-from pipeline.config import ConfigError, from_mapping
+from pipeline.assembly import audit_document
+from pipeline.config import from_mapping
+from pipeline.errors import ConfigError
 from pipeline.extract import from_text
 from pipeline.model import Document
-from pipeline.runner import audit_document, enabled_rules
+from pipeline.selection import enabled_rules
 from tests.conftest import make_context
 
 

@@ -9,16 +9,15 @@ from typing import Any
 import pytest
 import yaml
 
+from pipeline.assembly import audit_document
 from pipeline.config import Config, from_mapping
 from pipeline.context import CheckContext
 from pipeline.extract import RawPage, extract, from_text
 from pipeline.model import ArticleResult, Document
-from pipeline.registry import CHECKS, RULES, load_all
-from pipeline.runner import audit_document
+from pipeline.rules import CHECKS, RULES
 from pipeline.terms import TermReport, analyse, explanation_overlap, inconsistent_explanations
 from tests.conftest import SAMPLES
 
-load_all()
 CONFIG = from_mapping({"grammar": {"enabled": False}})
 
 
@@ -228,9 +227,9 @@ def test_one_term_explained_differently_across_articles() -> None:
     different = _article("c.html", "Dialysis is when fluid is passed through your tummy to take waste away.")
     found = inconsistent_explanations([first, same, different])
     assert len(found) == 1
-    f = found[0]
+    article_id, f = found[0]
     assert f.rule == "MT005" and f.outcome == "review" and f.level == "note"
-    assert f.data["article"] == different.id and f.data["other_article"] == first.id
+    assert article_id == different.id and f.data["other_article"] == first.id
     assert f.span is not None and different.text[f.span.start : f.span.end] == f.excerpt
     assert "a machine that cleans your blood" in f.message
     assert inconsistent_explanations([first, same]) == []

@@ -23,6 +23,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urldefrag, urlsplit
 
+from pipeline.errors import BrowserUnavailable
+
 if TYPE_CHECKING:
     from playwright.async_api import Browser as PlaywrightBrowser
     from playwright.async_api import BrowserContext, Playwright, Route
@@ -54,10 +56,6 @@ AXE_OPTIONS: dict[str, Any] = {"resultTypes": ["violations", "incomplete"], "fra
 
 # A resolver the benchmark uses to serve a test suite's own assets from disk: url -> (body, type).
 Resources = Callable[[str], tuple[bytes, str] | None]
-
-
-class BrowserUnavailable(Exception):
-    """Chromium could not be started, or axe-core could not run on the page."""
 
 
 @dataclass

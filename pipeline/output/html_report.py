@@ -36,7 +36,7 @@ from pipeline.output.views import (
     gate_state,
     scorecard,
 )
-from pipeline.registry import RULES, load_all
+from pipeline.rules import RULES
 
 REPORTS_DIR = Path(__file__).resolve().parents[2] / "reports"
 _LANG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")
@@ -411,7 +411,7 @@ def article_context(run: RunResult, a: ArticleResult, gate: GateReport, families
 
 
 def _fingerprints(a: ArticleResult) -> list[str]:
-    from pipeline.waivers import finding_fingerprints
+    from pipeline.model import finding_fingerprints
 
     return finding_fingerprints(a.findings)
 
@@ -459,7 +459,6 @@ def _severity_order(a: ArticleResult) -> tuple[int, int, int, int, str]:
 
 
 def write(run: RunResult, out: Path, gate: GateReport | None = None) -> Path:
-    load_all()
     gate = gate or report_for(run)
     env = environment()
     families = checked_families(run)

@@ -3,46 +3,17 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from pipeline.gate import GateReport, report_for
-from pipeline.model import SCHEMA_VERSION, ArticleResult, Finding, RunResult
-from pipeline.waivers import finding_fingerprints
+from pipeline.model import SCHEMA_VERSION, RunResult, article_dict
 
 SCHEMA_PATH = Path(__file__).resolve().parents[1] / "schemas" / "report.schema.json"
 
 
-def finding_dict(f: Finding, fingerprint: str | None = None) -> dict[str, Any]:
-    d = asdict(f)
-    d["span"] = {"start": f.span.start, "end": f.span.end} if f.span else None
-    if fingerprint is not None:
-        d["fingerprint"] = fingerprint  # what waivers and baselines match on
-    return d
 
 
-def article_dict(a: ArticleResult) -> dict[str, Any]:
-    return {
-        "id": a.id,
-        "source": a.source,
-        "title": a.title,
-        "language": a.language,
-        "status": a.status,
-        "text": a.text,
-        "stripped": a.stripped,
-        "blocks": [
-            {k: v for k, v in asdict(b).items() if v is not None or k == "level"} for b in a.blocks
-        ],
-        "metrics": a.metrics,
-        "dates": a.dates,
-        "content_hash": a.content_hash,
-        "reused": a.reused,
-        "counts": a.counts(),
-        "findings": [
-            finding_dict(f, fp) for f, fp in zip(a.findings, finding_fingerprints(a.findings), strict=True)
-        ],
-    }
 
 
 def run_dict(run: RunResult, gate: GateReport | None = None) -> dict[str, Any]:

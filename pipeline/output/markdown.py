@@ -15,7 +15,7 @@ from typing import Any
 from pipeline.gate import GateReport
 from pipeline.model import LEVEL_RANK, ArticleResult, RunResult
 from pipeline.output.views import LEVEL_ICON, earlier_runs
-from pipeline.registry import RULES
+from pipeline.rules import RULES
 
 MAX_ROWS = 25
 MAX_RULES = 10

@@ -17,10 +17,10 @@ from typing import Any
 from urllib.parse import quote
 
 from pipeline.gate import GateReport
-from pipeline.model import FAMILIES, ArticleResult, Finding, RunResult
-from pipeline.registry import RULES, Rule, load_all
+from pipeline.model import FAMILIES, ArticleResult, Finding, RunResult, finding_fingerprints
+from pipeline.registry import Rule
+from pipeline.rules import RULES
 from pipeline.sources import is_url
-from pipeline.waivers import finding_fingerprints
 
 SARIF_SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 SCHEMA_PATH = Path(__file__).resolve().parents[1] / "schemas" / "sarif-schema-2.1.0.json"
@@ -187,7 +187,6 @@ def waiver_notifications(gate: GateReport) -> list[dict[str, Any]]:
 
 
 def render(run: RunResult, gate: GateReport) -> dict[str, Any]:
-    load_all()
     rules = [RULES[c] for c in sorted(RULES)]
     index = {r.code: i for i, r in enumerate(rules)}
     artifacts: list[dict[str, Any]] = []

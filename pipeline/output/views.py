@@ -6,9 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from pipeline.config import ConfigError, from_mapping
+from pipeline.config import from_mapping
+from pipeline.errors import ConfigError
 from pipeline.model import FAMILIES, LEVEL_RANK, ArticleResult, Finding, RunResult
-from pipeline.registry import RULES, load_all
+from pipeline.rules import RULES
+from pipeline.selection import enabled_rules
 
 FamilyStatus = Literal["fail", "review", "pass", "not_run"]
 
@@ -62,9 +64,6 @@ def checked_families(run: RunResult) -> dict[str, list[str]]:
 
     Families with findings are always included, so nothing reported is ever hidden.
     """
-    load_all()
-    from pipeline.runner import enabled_rules  # the runner imports outputs' neighbours; keep this lazy
-
     try:
         config = from_mapping(run.config)
     except ConfigError:

@@ -13,11 +13,12 @@ from pathlib import Path
 from bs4 import BeautifulSoup
 
 from pipeline.accessibility import Settings, audit_static
-from pipeline.accessibility.browser import Browser, BrowserUnavailable, shared_browser
+from pipeline.accessibility.browser import Browser, shared_browser
 from pipeline.accessibility.dom import Page
 from pipeline.accessibility.merge import Placed, merge_axe
 from pipeline.config import AccessibilityConfig
 from pipeline.context import CheckContext
+from pipeline.errors import BrowserUnavailable
 from pipeline.extract import ExtractedDocument
 from pipeline.model import Document, Finding, Level
 from pipeline.registry import CheckOutput, Rule, check, finding, rule

@@ -227,15 +227,14 @@ def _kind_finding(kind: str, verdicts: list[Verdict], doc: Document, profile: Lo
         excerpt=None if ev is None or span is not None else ev.excerpt,
         suggestion=None if worst.status == "pass" else _suggestion(verdicts, profile),
         tags=tags,
+        # The clinical severity of the requirements at the worst outcome; configuration still wins.
+        clinical_level="error"
+        if any(v.requirement.severity == "error" for v in verdicts if v.status == worst.status)
+        else "warning",
         data={
             "locale": profile.code,
             "topics": [v.topic.pack.topic for v in verdicts],
             "requirements": {v.requirement.id: v.status for v in verdicts},
-            # The clinical severity of the requirements at the worst outcome (the level itself
-            # comes from the rule and the configuration).
-            "severity": "error"
-            if any(v.requirement.severity == "error" for v in verdicts if v.status == worst.status)
-            else "warning",
             "guidelines": list(dict.fromkeys(v.topic.pack.guideline for v in verdicts)),
             "found": ev.place.as_dict() if ev else None,
         },

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from pipeline.config import Config
 from pipeline.context import CheckContext
-from pipeline.model import Document, Finding
-from pipeline.registry import CheckOutput, check, finding, rule
-from pipeline.terms import TermReport, analyse
+from pipeline.model import ArticleResult, Document, Finding
+from pipeline.registry import CheckOutput, check, finding, rule, run_check
+from pipeline.terms import TermReport, analyse, inconsistent_explanations
 
 _TAGS = ("nhs:how-we-write", "pemat:5", "wcag:3.1.3")
 
@@ -138,3 +139,8 @@ def terms_explained_at_first_use(doc: Document, ctx: CheckContext) -> CheckOutpu
         }
     }
     return CheckOutput(findings_for(reports), metrics)
+
+
+@run_check("terms.same-explanation-across-articles", "MT005")
+def explained_alike_across_articles(articles: list[ArticleResult], config: Config) -> list[tuple[str, Finding]]:
+    return inconsistent_explanations(articles, config.terms.min_explanation_overlap)
