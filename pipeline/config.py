@@ -38,6 +38,18 @@ class Section(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+def _swap_list_loads(path: str) -> str:
+    """RD008 and MT004 read the swap list with one loader: a missing or broken file stops the run
+    here, naming the setting and the file, rather than switching either check off on every article."""
+    from .plain_words import WordListError, load  # the loader needs YAML; the settings alone do not
+
+    try:
+        load(path)
+    except WordListError as err:
+        raise ValueError(str(err)) from None
+    return path
+
+
 class ReadabilityConfig(Section):
     target_reading_age: float = Field(default=11.0, gt=0)  # NHS: reading age 9-11 (RD001)
     smog_error: float = Field(default=14.0, gt=0)  # NHS "prioritise" line (RD002)
@@ -48,6 +60,11 @@ class ReadabilityConfig(Section):
     section_min_sentences: int = Field(default=3, ge=1)  # sections (and rests) shorter than this are not compared
     min_sentences_for_smog: int = Field(default=30, ge=1)  # fewer: the SMOG figure is marked low-confidence
     plain_words: DataPath = str(DATA_DIR / "plain_words.yaml")  # the clinicians' swap list (RD008)
+
+    @field_validator("plain_words")
+    @classmethod
+    def _plain_words_load(cls, v: str) -> str:
+        return _swap_list_loads(v)
 
 
 class GrammarConfig(Section):
@@ -86,6 +103,11 @@ class TermsConfig(Section):
     )
     plain_words: DataPath = str(DATA_DIR / "plain_words.yaml")  # plain swaps for jargon (MT004)
     min_explanation_overlap: float = Field(default=0.2, ge=0, le=1)  # MT005: explanations sharing less differ
+
+    @field_validator("plain_words")
+    @classmethod
+    def _plain_words_load(cls, v: str) -> str:
+        return _swap_list_loads(v)
 
 
 class SafetyConfig(Section):

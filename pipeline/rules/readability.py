@@ -16,7 +16,6 @@ from .. import passive
 from ..config import ReadabilityConfig
 from ..context import CheckContext
 from ..model import Block, Document, Finding
-from ..plain_words import WordListError
 from ..plain_words import load as load_swaps
 from ..readability import Counts, count, summary, words
 from ..registry import CheckOutput, Rule, check, finding, rule
@@ -438,15 +437,12 @@ def _passives(doc: Document, offset: int, sentence: str) -> list[Finding]:
 # ------------------------------------------------------------------ words
 
 
-@check("readability.plain-words", "RD008", "RD900")
+@check("readability.plain-words", "RD008")
 def plain_words(doc: Document, ctx: CheckContext) -> CheckOutput:
     cfg = ctx.config.readability
     if _not_scoreable(doc):
         return CheckOutput()
-    try:
-        swaps = load_swaps(cfg.plain_words)
-    except WordListError as err:
-        return CheckOutput([finding(NOT_SCORED, f"Plain-word suggestions not checked: {err}.")])
+    swaps = load_swaps(cfg.plain_words)  # a missing or broken list is a configuration error (config.py)
     return CheckOutput(
         [
             finding(
