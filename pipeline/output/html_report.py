@@ -335,13 +335,6 @@ def readability_view(a: ArticleResult, run: RunResult) -> dict[str, Any] | None:
     }
 
 
-_KIND_WORDS = {
-    "emergency_action": "Emergency action (999 / A&E)",
-    "urgent_advice": "Urgent advice (111 / urgent GP)",
-    "crisis_support": "Crisis support line",
-}
-
-
 def safety_view(a: ArticleResult) -> dict[str, Any] | None:
     sm = a.metrics.get("safety")
     if not isinstance(sm, dict):
@@ -355,7 +348,8 @@ def safety_view(a: ArticleResult) -> dict[str, Any] | None:
         items.append(
             {
                 "topic": str(item.get("topic") or ""),
-                "what": _KIND_WORDS.get(kind, kind.replace("_", " ")),
+                # The label the check took from the locale's data; the bare kind for older results.
+                "what": str(item.get("label") or kind.replace("_", " ").capitalize()),
                 "status": status,
                 "explanation": str(item.get("explanation") or ""),
                 "excerpt": item.get("excerpt"),

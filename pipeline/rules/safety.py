@@ -295,7 +295,8 @@ def required_messages(doc: Document, ctx: CheckContext) -> CheckOutput:
                 for ts in sorted(scores, key=lambda s: -s.score)
                 if ts.score > 0
             ],
-            "checklist": [v.as_dict() for v in verdicts],
+            # Each row carries its label, so the report names this locale's numbers (911 / ER).
+            "checklist": [{**v.as_dict(), "label": profile.checklist_label(v.requirement.kind)} for v in verdicts],
         }
     }
     return CheckOutput(findings, metrics)
