@@ -9,7 +9,7 @@ import tomllib
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from .model import FAMILIES
 
@@ -120,6 +120,26 @@ class SafetyConfig(Section):
     require_placement: bool = True
     early_fraction: float = Field(default=0.4, gt=0, le=1)  # "early" = within this share of the text
     body_cap: int = Field(default=5, ge=1)  # body mentions of one trigger term counted at most this often
+
+    @field_validator("topics")
+    @classmethod
+    def _known_topics(cls, v: list[str], info: ValidationInfo) -> list[str]:
+        """Each topic must have a pack in rules_dir: checked once here rather than on every article."""
+        rules_dir = info.data.get("rules_dir")
+        if not v or rules_dir is None:  # no topics, or rules_dir itself is invalid (reported on its own)
+            return v
+        from .safety import SafetyDataError, load_packs  # the packs need YAML and jsonschema; settings do not
+
+        try:
+            known = {p.topic for p in load_packs(rules_dir)}
+        except SafetyDataError:
+            return v  # a broken pack folder is reported by the safety check, as without `topics`
+        unknown = [t for t in v if t not in known]
+        if unknown:
+            raise ValueError(
+                f"no topic pack in {rules_dir} for {', '.join(map(repr, unknown))} (known: {', '.join(sorted(known))})"
+            )
+        return v
 
 
 class AccessibilityConfig(Section):

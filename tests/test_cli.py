@@ -98,3 +98,17 @@ def test_a_missing_or_broken_plain_word_list_exits_2_for_terms_and_readability(t
             assert result.exit_code == 2, (section, path, result.output)
             assert f"{section}.plain_words" in result.output and str(path) in result.output
             assert why in result.output
+
+
+def test_an_unknown_safety_topic_exits_2_naming_the_key_and_the_topic(tmp_path: Path) -> None:
+    # Checked once as the configuration loads, not on every article by the safety check.
+    page = tmp_path / "a.html"
+    page.write_text(GOOD, encoding="utf-8")
+    cfg = tmp_path / "health-audit.toml"
+    cfg.write_text('[safety]\ntopics = ["sepsis", "sepsiss"]\n', encoding="utf-8")
+    result = runner.invoke(app, ["audit", str(page), "--config", str(cfg), "--no-grammar", "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2, result.output
+    assert "safety.topics" in result.output and "'sepsiss'" in result.output
+    cfg.write_text('[safety]\ntopics = ["sepsis"]\n', encoding="utf-8")
+    good = runner.invoke(app, ["audit", str(page), "--config", str(cfg), "--no-grammar", "--out", str(tmp_path / "out")])
+    assert good.exit_code == 0, good.output
