@@ -9,7 +9,7 @@ import tomllib
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from pipeline.errors import ConfigError
 from pipeline.model import FAMILIES
@@ -35,6 +35,18 @@ class Section(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+def _swap_list_loads(path: str) -> str:
+    """RD008 and MT004 read the swap list with one loader: a missing or broken file stops the run
+    here, naming the setting and the file, rather than switching either check off on every article."""
+    from pipeline.plain_words import WordListError, load  # the loader needs YAML; the settings alone do not
+
+    try:
+        load(path)
+    except WordListError as err:
+        raise ValueError(str(err)) from None
+    return path
+
+
 class ReadabilityConfig(Section):
     target_reading_age: float = Field(default=11.0, gt=0)  # NHS: reading age 9-11 (RD001)
     smog_error: float = Field(default=14.0, gt=0)  # NHS "prioritise" line (RD002)
@@ -45,6 +57,11 @@ class ReadabilityConfig(Section):
     section_min_sentences: int = Field(default=3, ge=1)  # sections (and rests) shorter than this are not compared
     min_sentences_for_smog: int = Field(default=30, ge=1)  # fewer: the SMOG figure is marked low-confidence
     plain_words: DataPath = str(DATA_DIR / "plain_words.yaml")  # the clinicians' swap list (RD008)
+
+    @field_validator("plain_words")
+    @classmethod
+    def _plain_words_load(cls, v: str) -> str:
+        return _swap_list_loads(v)
 
 
 class GrammarConfig(Section):
@@ -84,6 +101,11 @@ class TermsConfig(Section):
     plain_words: DataPath = str(DATA_DIR / "plain_words.yaml")  # plain swaps for jargon (MT004)
     min_explanation_overlap: float = Field(default=0.2, ge=0, le=1)  # MT005: explanations sharing less differ
 
+    @field_validator("plain_words")
+    @classmethod
+    def _plain_words_load(cls, v: str) -> str:
+        return _swap_list_loads(v)
+
 
 class SafetyConfig(Section):
     rules_dir: DataPath = str(DATA_DIR / "safety")  # topic packs (one YAML file per topic)
@@ -95,6 +117,29 @@ class SafetyConfig(Section):
     require_placement: bool = True
     early_fraction: float = Field(default=0.4, gt=0, le=1)  # "early" = within this share of the text
     body_cap: int = Field(default=5, ge=1)  # body mentions of one trigger term counted at most this often
+
+    @field_validator("topics")
+    @classmethod
+    def _known_topics(cls, v: list[str], info: ValidationInfo) -> list[str]:
+        """Each topic must have a pack in rules_dir: checked once here rather than on every article."""
+        rules_dir = info.data.get("rules_dir")
+        if not v or rules_dir is None:  # no topics, or rules_dir itself is invalid (reported on its own)
+            return v
+        from pipeline.safety import (  # the packs need YAML and jsonschema; settings do not
+            SafetyDataError,
+            load_packs,
+        )
+
+        try:
+            known = {p.topic for p in load_packs(rules_dir)}
+        except SafetyDataError:
+            return v  # a broken pack folder is reported by the safety check, as without `topics`
+        unknown = [t for t in v if t not in known]
+        if unknown:
+            raise ValueError(
+                f"no topic pack in {rules_dir} for {', '.join(map(repr, unknown))} (known: {', '.join(sorted(known))})"
+            )
+        return v
 
 
 class AccessibilityConfig(Section):

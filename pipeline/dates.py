@@ -8,6 +8,7 @@ UK pages write dates day first (30/08/2014); `day_first=False` reads them month 
 
 from __future__ import annotations
 
+import calendar
 import json
 import re
 from collections.abc import Iterable, Iterator
@@ -81,17 +82,21 @@ _JSONLD = {"datePublished": "published", "dateCreated": "published", "dateModifi
            "lastReviewed": "reviewed"}
 
 
-def parse_date(text: str, *, day_first: bool = True) -> str | None:
-    """The first date written in `text`, as an ISO date (a month alone gives its first day)."""
+def parse_date(text: str, *, day_first: bool = True, end_of_month: bool = False) -> str | None:
+    """The first date written in `text`, as an ISO date.
+
+    A month alone gives its first day, or its last with `end_of_month` (a review due "March 2027"
+    is not overdue until March is over).
+    """
     for pattern in _DATE_PATTERNS:
         for m in pattern.finditer(text):
-            found = _to_iso(m.groupdict(), day_first)
+            found = _to_iso(m.groupdict(), day_first, end_of_month)
             if found:
                 return found
     return None
 
 
-def _to_iso(g: dict[str, str | None], day_first: bool) -> str | None:
+def _to_iso(g: dict[str, str | None], day_first: bool, end_of_month: bool = False) -> str | None:
     try:
         year = int(g["y"] or 0)
         if g.get("mon"):
@@ -108,6 +113,8 @@ def _to_iso(g: dict[str, str | None], day_first: bool) -> str | None:
         else:
             month = int(g.get("m") or 0)
         day = int(g.get("d") or 1)
+        if not g.get("d") and end_of_month:  # a month alone: its last day
+            day = calendar.monthrange(year, month)[1]
     except (KeyError, ValueError):
         return None
     return _valid(year, month, day)

@@ -110,6 +110,8 @@ def _already_glossed(text: str, start: int, end: int, swap: Swap) -> bool:
 
 
 def load(path: str | Path) -> SwapList:
+    """The swap list in `path`, for RD008 and MT004 alike; WordListError names the file when it is
+    missing, unreadable or not a list of entries (the configuration reports it: config.py)."""
     p = Path(path)
     try:
         stamp = p.stat().st_mtime_ns
@@ -122,6 +124,8 @@ def load(path: str | Path) -> SwapList:
 def _load(path: str, stamp: int) -> SwapList:  # the stamp makes an edited file load again
     try:
         data = load_yaml(Path(path).read_text(encoding="utf-8"))
+    except OSError as err:
+        raise WordListError(f"the plain-word list {path} cannot be read: {err.strerror or err}") from None
     except yaml.YAMLError as err:
         raise WordListError(f"{path} is not valid YAML: {err}") from None
     if isinstance(data, dict):

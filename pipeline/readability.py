@@ -61,16 +61,33 @@ def uk_reading_age(us_grade: float) -> float:
     return round(us_grade + 5, 1)
 
 
-# NHS bands: the share of UK adults who can read text at a SMOG level.
-NHS_BANDS: list[tuple[float, float, int]] = [(0, 9, 93), (10, 11, 76), (12, 13, 51), (14, 16, 22)]
+@dataclass(frozen=True)
+class NhsBand:
+    """An NHS England health literacy toolkit band: SMOG `low` to `high`, which about `share`
+    percent of UK adults can read. `high` is None for the open band above the toolkit's top one
+    (14-16), where the toolkit gives no figure: its share is the top band's, as an upper bound."""
+
+    low: int
+    high: int | None
+    share: int
+
+
+# The one definition of the bands, for the checks (RD002's message) and the HTML report alike.
+NHS_BANDS: tuple[NhsBand, ...] = (
+    NhsBand(0, 9, 93), NhsBand(10, 11, 76), NhsBand(12, 13, 51), NhsBand(14, 16, 22), NhsBand(17, None, 22),
+)
+
+
+def nhs_band(smog: float) -> NhsBand | None:
+    """The band of a SMOG grade, rounded to a whole grade as the toolkit's bands are."""
+    level = round(smog)
+    return next((b for b in NHS_BANDS if b.low <= level and (b.high is None or level <= b.high)), None)
 
 
 def share_of_uk_adults(smog: float) -> int | None:
-    level = round(smog)
-    for lo, hi, share in NHS_BANDS:
-        if lo <= level <= hi:
-            return share
-    return 22 if level > 16 else None  # above the NHS's top band, a fifth or fewer
+    """About this percent of UK adults can read text at this SMOG grade (at most this, above 16)."""
+    band = nhs_band(smog)
+    return band.share if band else None
 
 
 # ------------------------------------------------------------------ words, as textstat splits them

@@ -77,9 +77,17 @@ class LocaleProfile:
     help_headings: tuple[str, ...] = ()
     verbs: frozenset[str] = frozenset()
     suggest: tuple[tuple[str, str], ...] = ()  # placeholder -> text, for suggestions
+    labels: tuple[tuple[str, str], ...] = ()  # kind -> what the report's checklist shows, "999 / A&E"
 
     def services_of(self, kind: str) -> list[Service]:
         return [s for s in self.services if s.kind == kind]
+
+    def checklist_label(self, kind: str) -> str:
+        """The report's safety checklist name for a kind of message in this country, from the
+        locales file: "Emergency action (911 / ER)" in the US; the kind's name alone without one."""
+        name = KIND_LABEL.get(kind, kind.replace("_", " ")).capitalize()
+        label = dict(self.labels).get(kind)
+        return f"{name} ({label})" if label else name
 
     def fill(self, template: str) -> str:
         """A topic's suggestion with {emergency_number} and friends filled in for this country."""
@@ -230,6 +238,7 @@ def _read_locales(path: str) -> dict[str, LocaleProfile]:
                 if other != code and _is_national(s) and _norm_term(s.term) not in mine:
                     foreign.setdefault(_norm_term(s.term), s)
         suggest = {k: str(v) for kind in KINDS for k, v in ((loc.get(kind) or {}).get("suggest") or {}).items()}
+        labels = {kind: str(label) for kind in KINDS if (label := (loc.get(kind) or {}).get("label"))}
         profiles[code] = LocaleProfile(
             code=code,
             name=loc.get("name", code),
@@ -238,6 +247,7 @@ def _read_locales(path: str) -> dict[str, LocaleProfile]:
             help_headings=tuple(loc.get("help_headings", [])),
             verbs=frozenset(v.split()[0].lower() for v in loc.get("verbs", [])),
             suggest=tuple(sorted(suggest.items())),
+            labels=tuple(sorted(labels.items())),
         )
     return profiles
 

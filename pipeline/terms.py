@@ -22,17 +22,17 @@ import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from wordfreq import zipf_frequency
 
 from pipeline.glossary import Concept, Kind, TermMatcher, Token, fold, glossary_matcher, is_acronym, tokens
 from pipeline.model import ArticleResult, Finding
+from pipeline.plain_words import SwapList
+from pipeline.plain_words import load as load_swaps
 from pipeline.registry import finding
 from pipeline.segment import SentenceSpan, sentence_spans
 from pipeline.vocabulary import MedicalVocabulary, vocabulary_for
-from pipeline.yaml_data import load_yaml
 
 if TYPE_CHECKING:
     from pipeline.config import Config, TermsConfig
@@ -766,31 +766,23 @@ def analyse(text: str, config: Config, headings: Iterable[tuple[int, int]] = ())
 # --- plain alternatives -----------------------------------------------------------------------
 
 
-@functools.lru_cache(maxsize=4)
-def _plain_words(path: str, mtime: float) -> dict[str, str]:
-    data = load_yaml(Path(path).read_text(encoding="utf-8"))
-    if isinstance(data, dict):
-        data = data.get("entries", data.get("words", []))
-    out: dict[str, str] = {}
-    for item in data or []:
-        if not isinstance(item, dict) or not item.get("word") or not item.get("plain"):
-            continue
-        plain = item["plain"]
-        best = str(plain[0] if isinstance(plain, list) else plain)
-        for form in [item["word"], *(item.get("variants") or [])]:
-            out.setdefault(fold(str(form)), best)
-    return out
-
-
 def plain_alternatives(path: str | None) -> dict[str, str]:
-    """Word -> its plainest everyday alternative, from the plain-words file (empty if absent)."""
+    """Word -> its plainest everyday alternative, from the swap list RD008 reads too.
+
+    The list is loaded by pipeline/plain_words.py, which raises WordListError for a missing or
+    broken file (the configuration reports it before a run starts)."""
     if not path:
         return {}
-    p = Path(path)
-    try:
-        return _plain_words(str(p), p.stat().st_mtime)
-    except OSError:
-        return {}
+    return _first_plain(load_swaps(path))
+
+
+@functools.lru_cache(maxsize=4)  # the loader returns the same SwapList until the file changes
+def _first_plain(swaps: SwapList) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for swap in swaps.swaps:
+        for form in (swap.word, *swap.variants):
+            out.setdefault(fold(form), swap.plain[0])
+    return out
 
 
 # --- across articles ----------------------------------------------------------------------------

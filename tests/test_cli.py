@@ -80,3 +80,35 @@ def test_nothing_to_audit_is_a_usage_error(tmp_path: Path, monkeypatch: object) 
         os.chdir(cwd)
     assert result.exit_code == 2
     assert "nothing to audit" in result.output
+
+
+def test_a_missing_or_broken_plain_word_list_exits_2_for_terms_and_readability(tmp_path: Path) -> None:
+    # MT004 and RD008 read one swap list through one loader: neither may quietly switch itself off.
+    page = tmp_path / "a.html"
+    page.write_text(GOOD, encoding="utf-8")
+    missing = tmp_path / "nope.yaml"
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("- [unclosed\n", encoding="utf-8")
+    for section in ("terms", "readability"):
+        for path, why in ((missing, "was not found"), (broken, "not valid YAML")):
+            cfg = tmp_path / "health-audit.toml"
+            cfg.write_text(f'[{section}]\nplain_words = "{path}"\n', encoding="utf-8")
+            result = runner.invoke(app, ["audit", str(page), "--config", str(cfg), "--no-grammar", "--out",
+                                         str(tmp_path / "out")])
+            assert result.exit_code == 2, (section, path, result.output)
+            assert f"{section}.plain_words" in result.output and str(path) in result.output
+            assert why in result.output
+
+
+def test_an_unknown_safety_topic_exits_2_naming_the_key_and_the_topic(tmp_path: Path) -> None:
+    # Checked once as the configuration loads, not on every article by the safety check.
+    page = tmp_path / "a.html"
+    page.write_text(GOOD, encoding="utf-8")
+    cfg = tmp_path / "health-audit.toml"
+    cfg.write_text('[safety]\ntopics = ["sepsis", "sepsiss"]\n', encoding="utf-8")
+    result = runner.invoke(app, ["audit", str(page), "--config", str(cfg), "--no-grammar", "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2, result.output
+    assert "safety.topics" in result.output and "'sepsiss'" in result.output
+    cfg.write_text('[safety]\ntopics = ["sepsis"]\n', encoding="utf-8")
+    good = runner.invoke(app, ["audit", str(page), "--config", str(cfg), "--no-grammar", "--out", str(tmp_path / "out")])
+    assert good.exit_code == 0, good.output

@@ -7,10 +7,11 @@ from datetime import date
 import pytest
 
 from pipeline.config import from_mapping
+from pipeline.dates import parse_date
 from pipeline.extract import RawPage, extract, from_markdown
 from pipeline.model import Block, Document
 from pipeline.registry import CheckOutput
-from pipeline.rules.currency import content_currency, find_dates, parse_date
+from pipeline.rules.currency import content_currency, find_dates
 from tests.conftest import make_context
 
 
@@ -36,23 +37,27 @@ def _run(doc: Document, **currency: object) -> dict[str, str]:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("12 February 2025", date(2025, 2, 12)),
-        ("12th Feb 2025", date(2025, 2, 12)),
-        ("February 12, 2025", date(2025, 2, 12)),
-        ("2025-02-12", date(2025, 2, 12)),
-        ("2025-02-12T09:30:00+00:00", date(2025, 2, 12)),
-        ("12/02/2025", date(2025, 2, 12)),  # day first
-        ("Sept 2024", date(2024, 9, 1)),
-        ("31 February 2025", None),
+        ("12 February 2025", "2025-02-12"),
+        ("12th Feb 2025", "2025-02-12"),
+        ("February 12, 2025", "2025-02-12"),
+        ("2025-02-12", "2025-02-12"),
+        ("2025-02-12T09:30:00+00:00", "2025-02-12"),
+        ("12/02/2025", "2025-02-12"),  # day first
+        ("Sept 2024", "2024-09-01"),
+        ("31/02/2025", None),
         ("soon", None),
     ],
 )
-def test_parse_date(text: str, expected: date | None) -> None:
+def test_parse_date(text: str, expected: str | None) -> None:
+    """Currency reads dates with the extractor's parser (pipeline.dates)."""
     assert parse_date(text) == expected
 
 
 def test_month_only_next_review_runs_to_the_end_of_the_month() -> None:
-    assert parse_date("February 2028", end_of_month=True) == date(2028, 2, 29)
+    assert parse_date("February 2028", end_of_month=True) == "2028-02-29"
+    assert parse_date("12 February 2028", end_of_month=True) == "2028-02-12"
+    doc = _doc("Gout.", stripped=["Next review due: February 2028"])
+    assert find_dates(doc)["next_review"].value == date(2028, 2, 29)
 
 
 def test_extracted_dates_come_first() -> None:
@@ -157,3 +162,17 @@ def test_the_pass_message_says_where_the_review_date_was_read() -> None:
 def test_markdown_front_matter_dates_say_so() -> None:
     doc = from_markdown("gout.md", "---\ntitle: Gout\nreviewed: 2025-02-12\n---\n\nGout causes joint pain.\n")
     assert doc.dates["reviewed"] == "2025-02-12" and doc.date_sources["reviewed"] == "front matter"
+
+
+def test_us_review_label_is_read_month_first() -> None:
+    """A US site's "03/04/2024" is 4 March: currency reads labels with extraction.day_first."""
+    doc = _doc("Gout.", stripped=["Page last reviewed: 03/04/2024"])
+    us = from_mapping(
+        {"locale": "us", "extraction": {"day_first": False}, "currency": {"today": "2026-01-01"}}
+    )
+    out = content_currency(doc, make_context(us))
+    assert isinstance(out, CheckOutput)
+    assert out.metrics["currency"]["reviewed"] == "2024-03-04"
+    assert out.findings[0].message.startswith("Last reviewed March 4, 2024 (")
+    uk = from_mapping({"currency": {"today": "2026-01-01"}})
+    assert content_currency(doc, make_context(uk)).metrics["currency"]["reviewed"] == "2024-04-03"

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.errors import LanguageToolUnavailable
 from pipeline.languagetool import (
     SPELLING_RESOURCES,
     LanguageToolServer,
-    LanguageToolUnavailable,
     is_ready,
     jars_dir,
     vocabulary_classpath,

@@ -10,6 +10,7 @@ import pytest
 
 from pipeline.assembly import audit_document
 from pipeline.config import from_mapping
+from pipeline.errors import ConfigError
 from pipeline.extract import RawPage, extract, from_text
 from pipeline.model import ArticleResult, Finding
 from pipeline.passive import find as find_passives
@@ -330,13 +331,14 @@ def test_a_word_already_glossed_is_left_alone(tmp_path: Path) -> None:
     assert len(swaps.find("Pain in your abdomen.")) == 1
 
 
-def test_a_missing_or_broken_word_list_is_a_note(tmp_path: Path) -> None:
-    missing = audit(
-        PLAIN + " Commence now, please, before anything else happens.",
-        {"readability": {"plain_words": str(tmp_path / "nope.yaml")}},
-    )
-    notes = rd(missing, "RD900")
-    assert notes and "nope.yaml" in notes[0].message and "was not found" in notes[0].message
+def test_a_missing_or_broken_word_list_is_a_configuration_error(tmp_path: Path) -> None:
+    for section in ("readability", "terms"):  # RD008 and MT004 read the one list the same way
+        with pytest.raises(ConfigError, match=rf"{section}\.plain_words: .*nope\.yaml was not found"):
+            from_mapping({section: {"plain_words": str(tmp_path / "nope.yaml")}})
+        with pytest.raises(ConfigError, match="entry 1 needs"):
+            from_mapping({section: {"plain_words": _word_list(tmp_path, "- {word: commence}\n")}})
+    with pytest.raises(WordListError, match="cannot be read"):
+        load(tmp_path)  # a folder
     with pytest.raises(WordListError, match="entry 1 needs"):
         load(_word_list(tmp_path, "- {word: commence}\n"))
     with pytest.raises(WordListError, match="not valid YAML"):

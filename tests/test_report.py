@@ -267,3 +267,24 @@ def test_empty_text_and_spans_outside_the_text_do_not_break_rendering() -> None:
     assert text_pieces(a.__class__(id="y", source="y", status="audited"), []) == []
     assert isinstance(numbered[0], Numbered)
     assert "GR001" in RULES
+
+
+def test_the_report_band_above_smog_16_is_the_one_the_checks_use(tmp_path: Path) -> None:
+    # One set of NHS bands: above the toolkit's top band (14-16) the checks say at most 22% of UK
+    # adults can read the text, and the report's band must say the same.
+    from pipeline.readability import share_of_uk_adults
+    from tests.test_report_data import readability
+
+    run = sample_run()
+    sepsis = next(a for a in run.articles if a.title == "Sepsis")
+    sepsis.metrics["readability"] = readability(18.4, 70, 6, uk_adults_share=share_of_uk_adults(18.4))
+    view = html_report.readability_view(sepsis, run)
+    assert view is not None and view["band"] == {"low": 17, "high": None, "share": 22}
+    assert view["share"] == 22
+    page = _write(run, tmp_path / "out")[sepsis.id]
+    band = next(p.get_text(" ", strip=True) for p in page.find_all("p") if p.get_text().startswith("NHS band"))
+    assert band.startswith("NHS band: SMOG 17 and above, which at most 22% of UK adults can read.")
+    for smog, share in ((9.4, 93), (12.0, 51), (16.4, 22)):
+        sepsis.metrics["readability"] = readability(smog, 70, 6)
+        view = html_report.readability_view(sepsis, run)
+        assert view is not None and view["band"]["share"] == share == share_of_uk_adults(smog)

@@ -173,6 +173,19 @@ def test_locale_decides_which_numbers_count() -> None:
     assert wrong.outcome == "review" and "US service" in wrong.message and "911" in (wrong.excerpt or "")
 
 
+def test_the_report_checklist_names_the_locale_s_own_numbers() -> None:
+    # The checklist label comes from the locale's data: a US page's row says 911 / ER, not 999 / A&E.
+    from pipeline.output.html_report import safety_view
+
+    view = safety_view(_audit(_us_sepsis(), _config(locale="us")))
+    assert view is not None and view["locale"] == "us"
+    labels = {item["what"] for item in view["items"]}
+    assert "Emergency action (911 / ER)" in labels
+    assert not any("999" in label or "A&E" in label for label in labels)
+    uk = safety_view(_audit(_html("Sepsis", [("About", SEPSIS_FACTS)])))
+    assert uk is not None and "Emergency action (999 / A&E)" in {item["what"] for item in uk["items"]}
+
+
 def test_site_locales_pick_the_profile_per_source() -> None:
     cfg = from_mapping({"locale": "uk", "safety": {"site_locales": {"https://www.example.org/*": "us"}}})
     assert locale_for("https://www.example.org/sepsis", cfg) == "us"

@@ -36,13 +36,12 @@ from pipeline.output.views import (
     gate_state,
     scorecard,
 )
+from pipeline.readability import nhs_band as readability_band
 from pipeline.rules import RULES
 
 REPORTS_DIR = Path(__file__).resolve().parents[2] / "reports"
 _LANG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")
 FILTER_LEVELS = ("any", *LEVELS)
-# NHS health literacy toolkit: the share of UK adults who can read text at a SMOG level.
-NHS_SMOG_BANDS: list[tuple[int, int, int]] = [(0, 9, 93), (10, 11, 76), (12, 13, 51), (14, 16, 22)]
 READING_FIGURES = [
     ("smog", "SMOG grade"),
     ("uk_reading_age", "UK reading age"),
@@ -287,13 +286,9 @@ def label_for(key: str) -> str:
 
 
 def nhs_band(smog: float | None) -> dict[str, Any] | None:
-    if smog is None:
-        return None
-    grade = round(smog)
-    for lo, hi, share in NHS_SMOG_BANDS:
-        if lo <= grade <= hi:
-            return {"low": lo, "high": hi, "share": share}
-    return {"low": 17, "high": None, "share": None} if grade > 16 else None
+    """The article's NHS band, from the bands the checks use (pipeline/readability.py)."""
+    band = readability_band(smog) if smog is not None else None
+    return {"low": band.low, "high": band.high, "share": band.share} if band else None
 
 
 def readability_view(a: ArticleResult, run: RunResult) -> dict[str, Any] | None:
@@ -340,13 +335,6 @@ def readability_view(a: ArticleResult, run: RunResult) -> dict[str, Any] | None:
     }
 
 
-_KIND_WORDS = {
-    "emergency_action": "Emergency action (999 / A&E)",
-    "urgent_advice": "Urgent advice (111 / urgent GP)",
-    "crisis_support": "Crisis support line",
-}
-
-
 def safety_view(a: ArticleResult) -> dict[str, Any] | None:
     sm = a.metrics.get("safety")
     if not isinstance(sm, dict):
@@ -360,7 +348,8 @@ def safety_view(a: ArticleResult) -> dict[str, Any] | None:
         items.append(
             {
                 "topic": str(item.get("topic") or ""),
-                "what": _KIND_WORDS.get(kind, kind.replace("_", " ")),
+                # The label the check took from the locale's data; the bare kind for older results.
+                "what": str(item.get("label") or kind.replace("_", " ").capitalize()),
                 "status": status,
                 "explanation": str(item.get("explanation") or ""),
                 "excerpt": item.get("excerpt"),

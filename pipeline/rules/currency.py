@@ -8,13 +8,12 @@ since the footer is where most sites print it.
 
 from __future__ import annotations
 
-import calendar
 import re
 from dataclasses import dataclass
 from datetime import date
 
 from pipeline.context import CheckContext
-from pipeline.dates import SOURCE_NAMES
+from pipeline.dates import SOURCE_NAMES, parse_date
 from pipeline.model import Document
 from pipeline.registry import CheckOutput, check, finding, rule
 
@@ -53,16 +52,13 @@ NEXT_REVIEW_PASSED = rule(
     tags=("pif:tick", "nhs:content-review"),
 )
 
-_MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
-_MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
-_MONTHS["sept"] = 9
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 _DATE = (
     rf"(?:\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH},?\s+\d{{4}}"  # 12 February 2025
     rf"|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"  # February 12, 2025
     rf"|{_MONTH}\s+\d{{4}}"  # February 2025
     r"|\d{4}-\d{2}-\d{2}"  # 2025-02-12
-    r"|\d{1,2}/\d{1,2}/\d{4})"  # 12/02/2025 (day first, as UK and Irish sites write it)
+    r"|\d{1,2}/\d{1,2}/\d{4})"  # 12/02/2025 (day or month first: extraction.day_first says which)
 )
 _LABELS = {
     "next_review": re.compile(
@@ -79,34 +75,11 @@ _LABELS = {
 }
 
 
-def parse_date(text: str, *, end_of_month: bool = False) -> date | None:
-    """A date as sites print it; a month without a day means its first (or last) day."""
-    t = text.strip().lower().replace(",", " ")
-    try:
-        return date.fromisoformat(t[:10])
-    except ValueError:
-        pass
-    if m := re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", t):
-        day, month, year = (int(g) for g in m.groups())
-        return _safe_date(year, month, day)
-    words = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", t).replace(".", " ").split()
-    numbers = [int(w) for w in words if w.isdigit()]
-    months = [_MONTHS[w] for w in words if w in _MONTHS]
-    if not months or not numbers:
-        return None
-    year = max(numbers)
-    days = [n for n in numbers if n != year]
-    if days:
-        return _safe_date(year, months[0], days[0])
-    last = calendar.monthrange(year, months[0])[1] if end_of_month else 1
-    return _safe_date(year, months[0], last)
-
-
-def _safe_date(year: int, month: int, day: int) -> date | None:
-    try:
-        return date(year, month, day)
-    except ValueError:
-        return None
+def _parse(text: str, key: str, day_first: bool) -> date | None:
+    """A date as sites print it, read by the extractor's parser with the same day-first setting;
+    a next review due in a month alone is due by that month's last day."""
+    found = parse_date(text, day_first=day_first, end_of_month=key == "next_review")
+    return date.fromisoformat(found) if found else None
 
 
 @dataclass
@@ -116,18 +89,21 @@ class FoundDate:
     label: str  # the text it was read from; for an extracted date, where the extractor read it
 
 
-def find_dates(doc: Document) -> dict[str, FoundDate]:
-    """Each kind of date: the extractor's first, then a labelled date in the text or page furniture."""
+def find_dates(doc: Document, *, day_first: bool = True) -> dict[str, FoundDate]:
+    """Each kind of date: the extractor's first, then a labelled date in the text or page furniture.
+
+    `day_first` is `extraction.day_first`: 03/04/2024 is 3 April on UK pages, March 4 on US ones.
+    """
     out: dict[str, FoundDate] = {}
     for key, raw in (doc.dates or {}).items():
-        if raw and key in _LABELS and (d := parse_date(raw, end_of_month=key == "next_review")):
+        if raw and key in _LABELS and (d := _parse(raw, key, day_first)):
             out[key] = FoundDate(d, "extracted", SOURCE_NAMES.get(doc.date_sources.get(key, ""), "the page's dates"))
     for source, chunks in (("article text", [doc.text]), ("page furniture", doc.stripped)):
         for chunk in chunks:
             for key, pattern in _LABELS.items():
                 if key in out:
                     continue
-                if (m := pattern.search(chunk)) and (d := parse_date(m.group(1), end_of_month=key == "next_review")):
+                if (m := pattern.search(chunk)) and (d := _parse(m.group(1), key, day_first)):
                     out[key] = FoundDate(d, source, m.group(0))
     return out
 
@@ -153,7 +129,7 @@ def content_currency(doc: Document, ctx: CheckContext) -> CheckOutput:
     cfg = ctx.config.currency
     us = ctx.config.locale == "us"
     today = date.fromisoformat(cfg.today) if cfg.today else date.today()
-    dates = find_dates(doc)
+    dates = find_dates(doc, day_first=ctx.config.extraction.day_first)
     out = CheckOutput(
         metrics={
             "currency": {

@@ -16,7 +16,6 @@ from pipeline import passive
 from pipeline.config import ReadabilityConfig
 from pipeline.context import CheckContext
 from pipeline.model import Block, Document, Finding
-from pipeline.plain_words import WordListError
 from pipeline.plain_words import load as load_swaps
 from pipeline.readability import Counts, count, summary, words
 from pipeline.registry import CheckOutput, Rule, check, finding, rule
@@ -438,15 +437,12 @@ def _passives(doc: Document, offset: int, sentence: str) -> list[Finding]:
 # ------------------------------------------------------------------ words
 
 
-@check("readability.plain-words", "RD008", "RD900")
+@check("readability.plain-words", "RD008")
 def plain_words(doc: Document, ctx: CheckContext) -> CheckOutput:
     cfg = ctx.config.readability
     if _not_scoreable(doc):
         return CheckOutput()
-    try:
-        swaps = load_swaps(cfg.plain_words)
-    except WordListError as err:
-        return CheckOutput([finding(NOT_SCORED, f"Plain-word suggestions not checked: {err}.")])
+    swaps = load_swaps(cfg.plain_words)  # a missing or broken list is a configuration error (config.py)
     return CheckOutput(
         [
             finding(

@@ -16,7 +16,6 @@ from pipeline.safety import (
     LocaleProfile,
     Located,
     Requirement,
-    SafetyDataError,
     TopicScore,
     load_locales,
     load_packs,
@@ -246,11 +245,8 @@ def required_messages(doc: Document, ctx: CheckContext) -> CheckOutput:
     cfg = ctx.config.safety
     locale = locale_for(doc.source, ctx.config)
     profile = load_locales(cfg.locales)[locale]
-    every = load_packs(cfg.rules_dir)
-    unknown = sorted(set(cfg.topics) - {p.topic for p in every})
-    if unknown:
-        raise SafetyDataError(f"safety.topics names topics with no pack in {cfg.rules_dir}: {', '.join(unknown)}")
-    packs = tuple(p for p in every if not cfg.topics or p.topic in cfg.topics)
+    # safety.topics names only topics that have a pack: the configuration checked it as it loaded.
+    packs = tuple(p for p in load_packs(cfg.rules_dir) if not cfg.topics or p.topic in cfg.topics)
     scores = score_topics(doc, packs, body_cap=cfg.body_cap)
     located = locate_messages(doc, profile, early_fraction=cfg.early_fraction)
 
@@ -294,7 +290,8 @@ def required_messages(doc: Document, ctx: CheckContext) -> CheckOutput:
                 for ts in sorted(scores, key=lambda s: -s.score)
                 if ts.score > 0
             ],
-            "checklist": [v.as_dict() for v in verdicts],
+            # Each row carries its label, so the report names this locale's numbers (911 / ER).
+            "checklist": [{**v.as_dict(), "label": profile.checklist_label(v.requirement.kind)} for v in verdicts],
         }
     }
     return CheckOutput(findings, metrics)
