@@ -29,11 +29,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from pipeline.accessibility.browser import Browser
 from pipeline.config import AccessibilityConfig  # noqa: E402
 from pipeline.errors import BrowserUnavailable
 from pipeline.model import Finding  # noqa: E402
-from pipeline.rules.accessibility import markup_findings  # noqa: E402
+from pipeline.rules.accessibility.browser import Browser
+from pipeline.rules.accessibility.checks import markup_findings  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpora" / "act-rules"
 ASSETS_URL = "https://www.w3.org/WAI/content-assets/wcag-act-rules/"

@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from pipeline.config import ExtractionConfig, SiteProfile  # noqa: E402
-from pipeline.extract import RawPage, extract  # noqa: E402
+from pipeline.extract.document import RawPage, extract  # noqa: E402
 from pipeline.model import Document  # noqa: E402
 
 CORPORA = ROOT.parent / "shared" / "corpora"

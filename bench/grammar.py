@@ -34,14 +34,14 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from pipeline.config import Config, from_mapping  # noqa: E402
-from pipeline.context import CheckContext  # noqa: E402
-from pipeline.extract import RawPage, extract  # noqa: E402
-from pipeline.grammar_service import GrammarService, Paragraph  # noqa: E402
-from pipeline.languagetool import LanguageToolServer  # noqa: E402
+from pipeline.extract.document import RawPage, extract  # noqa: E402
+from pipeline.language.vocabulary import default_vocabulary  # noqa: E402
 from pipeline.model import Document  # noqa: E402
-from pipeline.registry import CheckOutput  # noqa: E402
-from pipeline.rules.grammar import languagetool_matches  # noqa: E402
-from pipeline.vocabulary import default_vocabulary  # noqa: E402
+from pipeline.rules.context import CheckContext  # noqa: E402
+from pipeline.rules.grammar.checks import languagetool_matches  # noqa: E402
+from pipeline.rules.grammar.languagetool import LanguageToolServer  # noqa: E402
+from pipeline.rules.grammar.service import GrammarService, Paragraph  # noqa: E402
+from pipeline.rules.registry import CheckOutput  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpora" / "extraction-benchmark" / "html"
 MB = 2**20

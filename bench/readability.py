@@ -161,8 +161,8 @@ def british_spellings(words: list[LabelledWord], known: set[str]) -> list[tuple[
 
 
 def syllable_figures() -> None:
-    from pipeline.readability import textstat_module
-    from pipeline.syllables import SyllableCounter, dictionary, estimate
+    from pipeline.language.syllables import SyllableCounter, dictionary, estimate
+    from pipeline.rules.readability.formulas import textstat_module
 
     heldout, tuning = read_words(HELDOUT), read_words(TUNING)
     known = dictionary()
@@ -215,12 +215,12 @@ def _articles() -> list[tuple[str, str]]:
 
 def article_figures() -> None:
     from pipeline.config import from_mapping
-    from pipeline.context import CheckContext
-    from pipeline.extract import RawPage, extract, from_text
+    from pipeline.extract.document import RawPage, extract, from_text
     from pipeline.model import Document, Finding
-    from pipeline.readability import count, scores, textstat_module
-    from pipeline.registry import Check, CheckOutput
     from pipeline.rules import CHECKS
+    from pipeline.rules.context import CheckContext
+    from pipeline.rules.readability.formulas import count, scores, textstat_module
+    from pipeline.rules.registry import Check, CheckOutput
     ctx = CheckContext(config=from_mapping({"grammar": {"enabled": False}}))
     checks = [c for name, c in CHECKS.items() if name.startswith("readability.")]
     ts = textstat_module()

@@ -21,13 +21,13 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from pipeline.baseline import load_baseline
 from pipeline.config import from_mapping
-from pipeline.gate import GateInputs, GateReport, apply_gate
 from pipeline.model import ArticleResult, Block, Finding, RunResult, Span
 from pipeline.output import html_report, json_report, junit, markdown, sarif
 from pipeline.output.html_report import article_filename
-from pipeline.runner import run_audit
+from pipeline.run.runner import run_audit
+from pipeline.verdict.baseline import load_baseline
+from pipeline.verdict.gate import GateInputs, GateReport, apply_gate
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"

@@ -24,10 +24,17 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from pipeline.config import from_mapping  # noqa: E402
-from pipeline.context import CheckContext  # noqa: E402
-from pipeline.registry import CheckOutput  # noqa: E402
-from pipeline.rules.safety import required_messages  # noqa: E402
-from pipeline.safety import KINDS, LocaleProfile, load_locales, load_packs, recognise, score_topics  # noqa: E402
+from pipeline.rules.context import CheckContext  # noqa: E402
+from pipeline.rules.registry import CheckOutput  # noqa: E402
+from pipeline.rules.safety.checks import required_messages  # noqa: E402
+from pipeline.rules.safety.packs import (  # noqa: E402
+    KINDS,
+    LocaleProfile,
+    load_locales,
+    load_packs,
+    recognise,
+    score_topics,
+)
 
 LABELLED = ROOT / "tests" / "data" / "safety_sentences.yaml"
 
@@ -112,7 +119,7 @@ def _timed(fn: Any) -> float:
 
 
 def _documents() -> list[tuple[str, Any]]:
-    from pipeline.extract import RawPage, extract, from_text
+    from pipeline.extract.document import RawPage, extract, from_text
 
     docs = []
     for path in sorted((ROOT / "samples" / "articles").glob("*.html")):

@@ -28,10 +28,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from pipeline.config import Config, from_mapping  # noqa: E402
+from pipeline.language.sentences import TextBuilder  # noqa: E402
 from pipeline.model import Document, source_id  # noqa: E402
-from pipeline.rules.terms import findings_for  # noqa: E402
-from pipeline.segment import TextBuilder  # noqa: E402
-from pipeline.terms import analyse  # noqa: E402
+from pipeline.rules.terms.analysis import analyse  # noqa: E402
+from pipeline.rules.terms.checks import findings_for  # noqa: E402
 
 DATA = ROOT / "tests" / "data" / "terms"
 POSITIVE = {"unexplained", "late"}

@@ -31,11 +31,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from pipeline.config import from_mapping  # noqa: E402
-from pipeline.languagetool import LanguageToolServer  # noqa: E402
-from pipeline.load import load  # noqa: E402
-from pipeline.parallel import process_count  # noqa: E402
-from pipeline.runner import run_audit  # noqa: E402
-from pipeline.sources import expand  # noqa: E402
+from pipeline.extract.inputs import load  # noqa: E402
+from pipeline.ingest.sources import expand  # noqa: E402
+from pipeline.rules.grammar.languagetool import LanguageToolServer  # noqa: E402
+from pipeline.run.pool import process_count  # noqa: E402
+from pipeline.run.runner import run_audit  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpora" / "extraction-benchmark" / "html"
 
@@ -67,7 +67,7 @@ t0 = time.perf_counter()
 import sys
 sys.path.insert(0, {root!r})
 from pipeline.config import from_mapping
-from pipeline.runner import run_audit
+from pipeline.run.runner import run_audit
 if __name__ == "__main__":
     run_audit([{site!r}], from_mapping({config!r}), automatic_processes=True)
     print(time.perf_counter() - t0)

@@ -21,19 +21,19 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_link_artifact, create_markdown_artifact, create_table_artifact
 from prefect.task_runners import ThreadPoolTaskRunner
 
+from pipeline.api import gate_and_write, record_history
 from pipeline.config import Config, from_mapping, load_config
-from pipeline.context import CheckContext
 from pipeline.errors import ConfigError, LanguageToolUnavailable
-from pipeline.gate import GateInputs
-from pipeline.grammar_service import GrammarService
 from pipeline.history import fingerprint as history_fingerprint
-from pipeline.languagetool import LanguageToolServer, languagetool_url
+from pipeline.ingest.sources import Source, expand
+from pipeline.language.vocabulary import paths_from_config
 from pipeline.model import ArticleResult, RunResult
-from pipeline.parallel import process_count
-from pipeline.pipeline_api import gate_and_write, record_history
-from pipeline.runner import LocalPool, audit_source, new_run, now, open_history
-from pipeline.sources import Source, expand
-from pipeline.vocabulary import paths_from_config
+from pipeline.rules.context import CheckContext
+from pipeline.rules.grammar.languagetool import LanguageToolServer, languagetool_url
+from pipeline.rules.grammar.service import GrammarService
+from pipeline.run.pool import process_count
+from pipeline.run.runner import LocalPool, audit_source, new_run, now, open_history
+from pipeline.verdict.gate import GateInputs
 
 _CONTEXTS: dict[str, CheckContext] = {}
 _CONTEXTS_LOCK = threading.Lock()
@@ -65,7 +65,7 @@ def _context(config: Config) -> CheckContext:
 
 def _close_browsers() -> None:
     """Close the browsers that browser-mode checks started in this process (Dask workers' close at exit)."""
-    from pipeline.accessibility.browser import close_shared_browser
+    from pipeline.rules.accessibility.browser import close_shared_browser
 
     with _CONTEXTS_LOCK:
         for ctx in _CONTEXTS.values():

@@ -10,9 +10,9 @@ import typer
 
 from pipeline.config import load_config
 from pipeline.errors import ConfigError
-from pipeline.gate import GateReport
 from pipeline.model import RunResult
 from pipeline.rules import RULES
+from pipeline.verdict.gate import GateReport
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Audit patient-facing health articles.")
 
@@ -67,7 +67,7 @@ def audit(
     items = list(sources or cfg.sources)
     if not items and not cfg.sitemaps:
         _fail_usage("nothing to audit: name files, folders or URLs, or set `sources` in the configuration")
-    from pipeline.pipeline_api import audit as run_and_gate
+    from pipeline.api import audit as run_and_gate
 
     try:  # a bad waivers or baseline file is a usage error, found before the audit starts
         outcome = run_and_gate(items, cfg, show_progress=sys.stderr.isatty() and not quiet, automatic_processes=True)

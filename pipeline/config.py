@@ -11,10 +11,11 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
+from pipeline import datafiles
 from pipeline.errors import ConfigError
 from pipeline.model import FAMILIES
 
-DATA_DIR = Path(__file__).parent / "data"
+DATA_DIR = datafiles.DATA_DIR
 Locale = Literal["uk", "us", "au", "ie"]
 OutputFormat = Literal["html", "json", "junit", "sarif", "md"]
 OUTPUT_FORMATS: tuple[OutputFormat, ...] = ("html", "json", "junit", "sarif", "md")
@@ -38,7 +39,10 @@ class Section(BaseModel):
 def _swap_list_loads(path: str) -> str:
     """RD008 and MT004 read the swap list with one loader: a missing or broken file stops the run
     here, naming the setting and the file, rather than switching either check off on every article."""
-    from pipeline.plain_words import WordListError, load  # the loader needs YAML; the settings alone do not
+    from pipeline.language.plain_words import (  # the loader needs YAML; the settings alone do not
+        WordListError,
+        load,
+    )
 
     try:
         load(path)
@@ -125,7 +129,7 @@ class SafetyConfig(Section):
         rules_dir = info.data.get("rules_dir")
         if not v or rules_dir is None:  # no topics, or rules_dir itself is invalid (reported on its own)
             return v
-        from pipeline.safety import (  # the packs need YAML and jsonschema; settings do not
+        from pipeline.rules.safety.packs import (  # the packs need YAML and jsonschema; settings do not
             SafetyDataError,
             load_packs,
         )
@@ -145,9 +149,9 @@ class SafetyConfig(Section):
 class AccessibilityConfig(Section):
     browser: bool = False  # also run axe-core in headless Chromium (the --browser option)
     chromium: DataPath = "/usr/bin/chromium"  # Debian's chromium; never a downloaded browser
-    axe_script: DataPath = str(Path(__file__).resolve().parents[1] / "node_modules" / "axe-core" / "axe.min.js")
+    axe_script: DataPath = str(datafiles.REPO_ROOT / "node_modules" / "axe-core" / "axe.min.js")
     axe_best_practice: bool = False  # also report axe's best-practice rules that no WCAG or ACT rule backs
-    link_text: DataPath = str(Path(__file__).parent / "accessibility" / "data" / "link_text.yaml")
+    link_text: DataPath = str(datafiles.DATA_DIR / "accessibility" / "link_text.yaml")
     max_findings_per_rule: int = Field(default=50, ge=1)  # per article; the rest are counted, not listed
     page_timeout: float = Field(default=30.0, gt=0)  # seconds to load one page and run axe on it
     start_timeout: float = Field(default=60.0, gt=0)  # seconds to start Chromium

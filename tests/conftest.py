@@ -17,9 +17,9 @@ os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 
 from pipeline.config import Config, from_mapping  # noqa: E402
-from pipeline.context import CheckContext  # noqa: E402
-from pipeline.grammar_service import GrammarService  # noqa: E402
-from pipeline.languagetool import LanguageToolServer  # noqa: E402
+from pipeline.rules.context import CheckContext  # noqa: E402
+from pipeline.rules.grammar.languagetool import LanguageToolServer  # noqa: E402
+from pipeline.rules.grammar.service import GrammarService  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples"

@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from pipeline.accessibility.checks_document import refresh_delay, valid_language_tag
-from pipeline.accessibility.checks_forms_style import valid_autocomplete
-from pipeline.accessibility.merge import wcag_tags
 from pipeline.config import AccessibilityConfig
 from pipeline.rules import RULES
-from pipeline.rules.accessibility import markup_findings
+from pipeline.rules.accessibility.checks import markup_findings
+from pipeline.rules.accessibility.checks_document import refresh_delay, valid_language_tag
+from pipeline.rules.accessibility.checks_forms_style import valid_autocomplete
+from pipeline.rules.accessibility.merge import wcag_tags
 
 CFG = AccessibilityConfig()
 HEAD = '<html lang="en"><head><title>Colds - NHS</title></head><body><main><h1>Colds</h1>'
@@ -103,9 +103,9 @@ def test_enormous_page_is_capped_and_linear() -> None:
 
 
 def test_plain_text_article_has_no_markup_findings() -> None:
-    from pipeline.assembly import audit_document
     from pipeline.config import from_mapping
-    from pipeline.extract import from_text
+    from pipeline.extract.document import from_text
+    from pipeline.run.assembly import audit_document
     from tests.conftest import make_context
 
     doc = from_text("note.txt", "A cold is a mild infection of the nose and throat.")

@@ -9,11 +9,11 @@ import pytest
 from pytest_httpserver import HTTPServer
 
 import pipeline.rules  # noqa: F401  (importing the catalogue registers every rule)
-from pipeline.accessibility.browser import Browser, close_shared_browser, page_url
 from pipeline.config import AccessibilityConfig, from_mapping
-from pipeline.context import CheckContext
-from pipeline.rules.accessibility import markup_findings
-from pipeline.runner import run_audit
+from pipeline.rules.accessibility.browser import Browser, close_shared_browser, page_url
+from pipeline.rules.accessibility.checks import markup_findings
+from pipeline.rules.context import CheckContext
+from pipeline.run.runner import run_audit
 
 CFG = AccessibilityConfig()
 ARTICLE = "<main><h1>Colds</h1><p>A cold is a mild infection of the nose and throat.</p>{}</main>"

@@ -7,7 +7,7 @@ from bs4 import BeautifulSoup
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline.accessibility.css import PROPERTIES, StyleSheet, _compounds, declarations
+from pipeline.rules.accessibility.css import PROPERTIES, StyleSheet, _compounds, declarations
 
 
 @pytest.mark.parametrize(

@@ -7,11 +7,11 @@ from datetime import date
 import pytest
 
 from pipeline.config import from_mapping
-from pipeline.dates import parse_date
-from pipeline.extract import RawPage, extract, from_markdown
+from pipeline.extract.dates import parse_date
+from pipeline.extract.document import RawPage, extract, from_markdown
 from pipeline.model import Block, Document
-from pipeline.registry import CheckOutput
-from pipeline.rules.currency import content_currency, find_dates
+from pipeline.rules.currency.checks import content_currency, find_dates
+from pipeline.rules.registry import CheckOutput
 from tests.conftest import make_context
 
 
@@ -49,7 +49,7 @@ def _run(doc: Document, **currency: object) -> dict[str, str]:
     ],
 )
 def test_parse_date(text: str, expected: str | None) -> None:
-    """Currency reads dates with the extractor's parser (pipeline.dates)."""
+    """Currency reads dates with the extractor's parser (pipeline.extract.dates)."""
     assert parse_date(text) == expected
 
 
@@ -130,7 +130,7 @@ def test_today_must_be_an_iso_date() -> None:
     ],
 )
 def test_sample_pages_dates(sample: str, expected: dict[str, str]) -> None:
-    from pipeline.extract import RawPage, extract
+    from pipeline.extract.document import RawPage, extract
     from tests.conftest import SAMPLES
 
     path = SAMPLES / "articles" / sample

@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from pipeline.languagetool import LanguageToolServer
+from pipeline.rules.grammar.languagetool import LanguageToolServer
 from tests.conftest import SAMPLES
 
 

@@ -11,8 +11,8 @@ import pytest
 from pipeline import datacache
 from pipeline.config import from_mapping
 from pipeline.datacache import remembered
-from pipeline.safety import _read_packs
-from pipeline.vocabulary import build_vocabulary, paths_from_config
+from pipeline.language.vocabulary import build_vocabulary, paths_from_config
+from pipeline.rules.safety.packs import _read_packs
 
 
 @pytest.fixture
@@ -107,7 +107,7 @@ def test_cached_vocabulary_and_rules_equal_what_the_files_give(cache: Path) -> N
 
 
 def test_worker_warm_up_survives_broken_data_and_tunes_the_collector(tmp_path: Path) -> None:
-    from pipeline.parallel import _warm
+    from pipeline.run.pool import _warm
 
     broken = tmp_path / "glossary.yaml"
     broken.write_text("terms: [unclosed\n")

@@ -8,8 +8,8 @@ import pytest
 from bs4 import BeautifulSoup
 
 from pipeline.config import ExtractionConfig, SiteProfile
-from pipeline.dates import parse_date
-from pipeline.extract import RawPage, extract, from_markdown, from_text
+from pipeline.extract.dates import parse_date
+from pipeline.extract.document import RawPage, extract, from_markdown, from_text
 from pipeline.model import Document
 
 ARTICLE = """

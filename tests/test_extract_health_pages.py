@@ -9,7 +9,7 @@ from types import ModuleType
 
 import pytest
 
-from pipeline.extract import RawPage, extract
+from pipeline.extract.document import RawPage, extract
 
 BENCH = Path(__file__).resolve().parents[1] / "bench" / "extraction.py"
 

@@ -13,9 +13,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline.config import ExtractionConfig
-from pipeline.extract import RawPage, extract, from_markdown, from_text
+from pipeline.extract.document import RawPage, extract, from_markdown, from_text
+from pipeline.language.sentences import as_sentence, sentence_spans
 from pipeline.model import Document
-from pipeline.segment import as_sentence, sentence_spans
 
 WORD = re.compile(r"\w+")
 WORDS = st.sampled_from(

@@ -14,9 +14,9 @@ from werkzeug import Request, Response
 from pipeline import __version__
 from pipeline.config import Config, from_mapping
 from pipeline.errors import LoadError
-from pipeline.fetch import Fetcher, check_address, clear_fetchers
-from pipeline.load import load
-from pipeline.sources import Source
+from pipeline.extract.inputs import load
+from pipeline.ingest.fetch import Fetcher, check_address, clear_fetchers
+from pipeline.ingest.sources import Source
 
 PAGE = (
     "<html lang='en'><head><meta charset='utf-8'><title>Colds</title></head><body><article><h1>Colds</h1>"
@@ -243,7 +243,7 @@ def test_crawl_delay_from_robots_txt(httpserver: HTTPServer) -> None:
 def test_per_host_concurrency_limit() -> None:
     import threading
 
-    from pipeline.fetch import _HostGate
+    from pipeline.ingest.fetch import _HostGate
 
     gate = _HostGate(limit=2)
     inside = 0

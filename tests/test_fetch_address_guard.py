@@ -23,10 +23,10 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 from pytest_httpserver import HTTPServer
 
-from pipeline.address_guard import AddressPolicy, AddressRefused
 from pipeline.config import from_mapping
 from pipeline.errors import LoadError
-from pipeline.fetch import Fetcher, check_address, clear_fetchers
+from pipeline.ingest.address_guard import AddressPolicy, AddressRefused
+from pipeline.ingest.fetch import Fetcher, check_address, clear_fetchers
 
 PAGE = "<html><body><article><h1>Colds</h1><p>A cold is a mild infection of the nose.</p></article></body></html>"
 PUBLIC = "93.184.215.14"  # a global address; nothing is ever sent to it here

@@ -12,9 +12,9 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from pipeline.config import from_mapping
-from pipeline.fetch import clear_fetchers
+from pipeline.ingest.fetch import clear_fetchers
 from pipeline.model import ArticleResult, RunResult
-from pipeline.runner import run_audit
+from pipeline.run.runner import run_audit
 
 ARTICLE = (
     "<html lang='en'><head><meta charset='utf-8'><title>Colds</title></head><body><article><h1>Colds</h1>"

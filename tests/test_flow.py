@@ -7,8 +7,8 @@ from pathlib import Path
 
 import jsonschema
 
-from pipeline.languagetool import LanguageToolServer
 from pipeline.output.json_report import schema
+from pipeline.rules.grammar.languagetool import LanguageToolServer
 from tests.conftest import SAMPLES
 
 

@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from pipeline.baseline import BaselineError, load_baseline
 from pipeline.cli import app
-from pipeline.gate import GateInputs, apply_gate
 from pipeline.model import Finding, RunResult, Span
 from pipeline.output import json_report
-from pipeline.registry import finding
-from pipeline.waivers import Waiver
+from pipeline.rules.registry import finding
+from pipeline.verdict.baseline import BaselineError, load_baseline
+from pipeline.verdict.gate import GateInputs, apply_gate
+from pipeline.verdict.waivers import Waiver
 from tests.test_report_data import sample_run
 
 TODAY = date(2026, 11, 20)

@@ -8,7 +8,8 @@ import pytest
 import yaml
 
 from pipeline.config import DATA_DIR, from_mapping
-from pipeline.glossary import (
+from pipeline.language.vocabulary import GlossaryEntry
+from pipeline.rules.terms.glossary import (
     GLOSSARY_SCHEMA,
     Concept,
     GlossaryError,
@@ -19,7 +20,6 @@ from pipeline.glossary import (
     is_acronym,
     schema_errors,
 )
-from pipeline.vocabulary import GlossaryEntry
 
 GLOSSARY = DATA_DIR / "glossary.yaml"
 

@@ -10,15 +10,12 @@ from pathlib import Path
 import pytest
 from wordfreq import zipf_frequency
 
-from pipeline.assembly import audit_document
 from pipeline.config import from_mapping
-from pipeline.context import CheckContext
-from pipeline.extract import from_text
-from pipeline.grammar_service import GrammarService, Match, Paragraph, _utf16_offsets
-from pipeline.languagetool import LanguageToolServer
+from pipeline.extract.document import from_text
+from pipeline.language.vocabulary import EXTRA, GLOSSARY, HUNSPELL, VocabularyError, default_vocabulary
 from pipeline.model import Block, Document, Finding, source_id
-from pipeline.registry import CheckOutput
-from pipeline.rules.grammar import (
+from pipeline.rules.context import CheckContext
+from pipeline.rules.grammar.checks import (
     _drop_reason,
     code_for,
     languagetool_matches,
@@ -26,7 +23,10 @@ from pipeline.rules.grammar import (
     reference_blocks,
     skip_spans,
 )
-from pipeline.vocabulary import EXTRA, GLOSSARY, HUNSPELL, VocabularyError, default_vocabulary
+from pipeline.rules.grammar.languagetool import LanguageToolServer
+from pipeline.rules.grammar.service import GrammarService, Match, Paragraph, _utf16_offsets
+from pipeline.rules.registry import CheckOutput
+from pipeline.run.assembly import audit_document
 from tests.conftest import make_context
 
 TEMPLATES = (
@@ -185,7 +185,7 @@ def test_a_sites_accepted_words_are_not_misspellings(lt_server: LanguageToolServ
 
 
 def test_accepted_words_match_as_the_speller_matches_its_dictionary() -> None:
-    from pipeline.rules.grammar import accepted_words
+    from pipeline.rules.grammar.checks import accepted_words
 
     words = accepted_words(["Quibbleton", "fitfortravel", "NHS 24"], None)
     assert "Quibbleton" in words and "QUIBBLETON" in words and "quibbleton" not in words

@@ -10,15 +10,15 @@ from pathlib import Path
 import pytest
 from pytest_httpserver import HTTPServer
 
-from pipeline.assembly import audit_document
 from pipeline.config import from_mapping
-from pipeline.context import CheckContext
 from pipeline.errors import LanguageToolUnavailable
-from pipeline.extract import from_text
-from pipeline.grammar_service import GrammarService
-from pipeline.languagetool import LanguageToolServer, free_port
+from pipeline.extract.document import from_text
 from pipeline.model import ArticleResult
-from pipeline.runner import check_context, run_audit
+from pipeline.rules.context import CheckContext
+from pipeline.rules.grammar.languagetool import LanguageToolServer, free_port
+from pipeline.rules.grammar.service import GrammarService
+from pipeline.run.assembly import audit_document
+from pipeline.run.runner import check_context, run_audit
 
 
 def _not_checked(result: ArticleResult) -> list[str]:

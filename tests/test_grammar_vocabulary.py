@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.config import from_mapping
-from pipeline.vocabulary import (
+from pipeline.language.vocabulary import (
     EXTRA,
     GLOSSARY,
     HUNSPELL,

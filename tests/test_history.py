@@ -11,12 +11,12 @@ from typing import Any
 import pytest
 
 from pipeline.config import Config, from_mapping
-from pipeline.extract import ExtractedDocument
+from pipeline.extract.document import ExtractedDocument
 from pipeline.history import History, default_url
-from pipeline.languagetool import LanguageToolServer
-from pipeline.load import RawInput
-from pipeline.runner import run_audit
-from pipeline.sources import Source
+from pipeline.ingest.read import RawInput
+from pipeline.ingest.sources import Source
+from pipeline.rules.grammar.languagetool import LanguageToolServer
+from pipeline.run.runner import run_audit
 from tests.conftest import SAMPLES
 
 
@@ -106,7 +106,7 @@ def test_markup_only_change_is_rechecked_and_reuse_skips_extraction(
     assert 'lang="en-GB"' in html
     page.write_text(html.replace('lang="en-GB"', 'lang="en-GB" data-edited="1"', 1), encoding="utf-8")
 
-    import pipeline.assembly as assembly
+    import pipeline.run.assembly as assembly
 
     extracted: list[str] = []
     real = assembly.extract_input
@@ -165,7 +165,7 @@ def test_an_error_found_in_unchanged_bytes_is_reused_and_an_unreadable_source_is
 
 
 def test_our_own_failure_is_not_reused(site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import pipeline.assembly as assembly
+    import pipeline.run.assembly as assembly
 
     def out_of_memory(source: Source, raw: RawInput, cfg: Config) -> ExtractedDocument:
         raise MemoryError("no room")

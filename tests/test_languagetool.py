@@ -16,14 +16,14 @@ from pathlib import Path
 import pytest
 
 from pipeline.errors import LanguageToolUnavailable
-from pipeline.languagetool import (
+from pipeline.language.vocabulary import VocabularyPaths, build_vocabulary
+from pipeline.rules.grammar.languagetool import (
     SPELLING_RESOURCES,
     LanguageToolServer,
     is_ready,
     jars_dir,
     vocabulary_classpath,
 )
-from pipeline.vocabulary import VocabularyPaths, build_vocabulary
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -118,7 +118,7 @@ def test_a_server_restarted_from_a_worker_thread_still_dies_with_its_parent(
     script = textwrap.dedent(
         """
         import threading, time
-        from pipeline.languagetool import LanguageToolServer
+        from pipeline.rules.grammar.languagetool import LanguageToolServer
         server = LanguageToolServer(vocabulary=False).start()
         worker = threading.Thread(target=server.restart)
         worker.start(); worker.join()

@@ -15,15 +15,15 @@ import jsonschema
 import pytest
 from junitparser import Error, Failure, JUnitXml, Skipped
 
+from pipeline.api import audit
 from pipeline.config import from_mapping
-from pipeline.gate import GateInputs, GateReport, apply_gate
 from pipeline.model import FAMILIES, RunResult, finding_fingerprints
 from pipeline.output import json_report, junit, markdown, sarif
 from pipeline.output.views import checked_families
 from pipeline.output.writer import write_outputs
-from pipeline.pipeline_api import audit
 from pipeline.rules import RULES
-from pipeline.waivers import Waiver
+from pipeline.verdict.gate import GateInputs, GateReport, apply_gate
+from pipeline.verdict.waivers import Waiver
 from tests.test_report_data import HOSTILE, hostile_run, sample_run
 
 TODAY = date(2026, 11, 20)
@@ -69,7 +69,7 @@ def _gated_sample(tmp_path: Path) -> tuple[RunResult, GateReport]:
     before = tmp_path / "before"
     before.mkdir()
     baseline = json_report.write(sample_run(), before)
-    from pipeline.baseline import load_baseline
+    from pipeline.verdict.baseline import load_baseline
 
     run = sample_run()
     run.articles[1].findings = [f for f in run.articles[1].findings if f.rule != "GR001"]

@@ -18,12 +18,12 @@ from typing import Any
 import pytest
 
 from pipeline.config import Config, from_mapping
-from pipeline.languagetool import LanguageToolServer
-from pipeline.load import RawInput
+from pipeline.ingest.read import RawInput
+from pipeline.ingest.sources import Source
 from pipeline.model import RunResult, article_dict
-from pipeline.parallel import MIN_ARTICLES, process_count
-from pipeline.runner import run_audit
-from pipeline.sources import Source
+from pipeline.rules.grammar.languagetool import LanguageToolServer
+from pipeline.run.pool import MIN_ARTICLES, process_count
+from pipeline.run.runner import run_audit
 from tests.conftest import SAMPLES
 
 
@@ -64,8 +64,8 @@ def test_processes_give_the_in_process_results_with_grammar_on(
 _FRESH = """
 import json, sys
 from pipeline.config import Config, from_mapping
-from pipeline.runner import run_audit
-from pipeline.sources import Source
+from pipeline.run.runner import run_audit
+from pipeline.ingest.sources import Source
 
 if __name__ == "__main__":
     config = from_mapping({"grammar": {"url": sys.argv[2]}, "history": {"enabled": False},
@@ -98,7 +98,7 @@ def test_the_grammar_check_runs_on_every_article_that_comes_back_from_a_worker(s
 def test_an_interrupted_run_stops_its_workers_and_starts_no_others(
     site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import pipeline.parallel as parallel
+    import pipeline.run.pool as parallel
 
     made: list[parallel.LocalChecks] = []
     real_init = parallel.LocalChecks.__init__
@@ -117,7 +117,7 @@ def test_an_interrupted_run_stops_its_workers_and_starts_no_others(
 
     monkeypatch.setattr(parallel.LocalChecks, "close", noting)
 
-    import pipeline.runner as runner
+    import pipeline.run.assembly as runner
 
     real_read = runner.read_input
 
@@ -141,7 +141,7 @@ def test_an_interrupted_run_stops_its_workers_and_starts_no_others(
 
 
 def test_a_dead_worker_does_not_lose_any_article(site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import pipeline.parallel as parallel
+    import pipeline.run.pool as parallel
 
     def broken_submit(self: object, *_: object) -> Future[object]:
         future: Future[object] = Future()
@@ -160,7 +160,7 @@ def test_a_dead_worker_does_not_lose_any_article(site: Path, tmp_path: Path, mon
 def test_workers_that_cannot_start_leave_the_run_in_process(
     site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import pipeline.parallel as parallel
+    import pipeline.run.pool as parallel
 
     def no_forkserver(self: object, *_: object) -> None:
         raise ValueError("cannot find context for 'forkserver'")

@@ -9,8 +9,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.readability import count, metrics, scores, share_of_uk_adults, textstat_module, words
-from pipeline.syllables import dictionary
+from pipeline.language.syllables import dictionary
+from pipeline.rules.readability.formulas import (
+    count,
+    metrics,
+    scores,
+    share_of_uk_adults,
+    textstat_module,
+    words,
+)
 
 FORMULAS = {
     "smog": "smog_index",

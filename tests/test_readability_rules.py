@@ -8,13 +8,13 @@ from typing import Any
 
 import pytest
 
-from pipeline.assembly import audit_document
 from pipeline.config import from_mapping
 from pipeline.errors import ConfigError
-from pipeline.extract import RawPage, extract, from_text
+from pipeline.extract.document import RawPage, extract, from_text
+from pipeline.language.plain_words import WordListError, load
 from pipeline.model import ArticleResult, Finding
-from pipeline.passive import find as find_passives
-from pipeline.plain_words import WordListError, load
+from pipeline.rules.readability.passive import find as find_passives
+from pipeline.run.assembly import audit_document
 from tests.conftest import make_context
 
 PLAIN = (

@@ -9,9 +9,9 @@ import pytest
 import yaml
 
 from pipeline.config import from_mapping
+from pipeline.ingest.sources import Source
 from pipeline.model import ArticleResult
-from pipeline.runner import audit_source
-from pipeline.sources import Source
+from pipeline.run.runner import audit_source
 from tests.conftest import SAMPLES, make_context
 
 PINNED = sorted(

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.readability import textstat_module
-from pipeline.syllables import SyllableCounter, counter, dictionary, estimate, number_syllables
+from pipeline.language.syllables import SyllableCounter, counter, dictionary, estimate, number_syllables
+from pipeline.rules.readability.formulas import textstat_module
 
 DATA = Path(__file__).parent / "data"
 

@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup, Tag
 
-from pipeline.gate import GateInputs, GateReport, apply_gate
 from pipeline.model import Block, Finding, RunResult, Span
 from pipeline.output import html_report
 from pipeline.output.html_report import Numbered, article_filename, numbered_findings, text_pieces
 from pipeline.rules import RULES
-from pipeline.waivers import Waiver
+from pipeline.verdict.gate import GateInputs, GateReport, apply_gate
+from pipeline.verdict.waivers import Waiver
 from tests.test_report_data import HOSTILE, PAYLOADS, hostile_run, sample_run
 
 TODAY = date(2026, 11, 20)
@@ -210,8 +210,8 @@ def test_index_is_worst_first_with_filters_and_trend(tmp_path: Path) -> None:
 
 
 def test_index_shows_baseline_comparison(tmp_path: Path) -> None:
-    from pipeline.baseline import load_baseline
     from pipeline.output import json_report
+    from pipeline.verdict.baseline import load_baseline
 
     (tmp_path / "before").mkdir()
     path = json_report.write(sample_run(), tmp_path / "before")
@@ -272,7 +272,7 @@ def test_empty_text_and_spans_outside_the_text_do_not_break_rendering() -> None:
 def test_the_report_band_above_smog_16_is_the_one_the_checks_use(tmp_path: Path) -> None:
     # One set of NHS bands: above the toolkit's top band (14-16) the checks say at most 22% of UK
     # adults can read the text, and the report's band must say the same.
-    from pipeline.readability import share_of_uk_adults
+    from pipeline.rules.readability.formulas import share_of_uk_adults
     from tests.test_report_data import readability
 
     run = sample_run()

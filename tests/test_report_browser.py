@@ -18,13 +18,13 @@ from typing import Any
 
 import pytest
 
+from pipeline.api import audit
 from pipeline.config import from_mapping
-from pipeline.gate import GateInputs, apply_gate
 from pipeline.model import RunResult
 from pipeline.output.html_report import article_filename
 from pipeline.output.writer import write_outputs
-from pipeline.pipeline_api import audit
-from pipeline.waivers import Waiver
+from pipeline.verdict.gate import GateInputs, apply_gate
+from pipeline.verdict.waivers import Waiver
 from tests.conftest import ROOT
 from tests.test_outputs import GOOD, NASTY
 from tests.test_report_data import PAYLOADS, hostile_run, sample_run

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pipeline.rules  # noqa: F401  (importing the catalogue registers every rule)
 from pipeline.model import Block, Finding, RunResult, Span
-from pipeline.registry import finding
+from pipeline.rules.registry import finding
 
 SEPSIS_TEXT = "\n".join(
     [
@@ -111,8 +111,8 @@ def sepsis_article() -> dict[str, object]:
 
 
 def sample_run(fail_on: str = "error") -> RunResult:
-    from pipeline.assembly import error_result
     from pipeline.model import ArticleResult
+    from pipeline.run.assembly import error_result
 
     s = sepsis_article()
     sepsis = ArticleResult(

@@ -9,13 +9,13 @@ from typing import Any
 import pytest
 import yaml
 
-from pipeline.assembly import audit_document
 from pipeline.config import from_mapping
-from pipeline.extract import RawPage, extract, from_text
-from pipeline.languagetool import LanguageToolServer
+from pipeline.extract.document import RawPage, extract, from_text
+from pipeline.ingest.sources import Source
 from pipeline.rules import RULES
-from pipeline.runner import audit_source
-from pipeline.sources import Source
+from pipeline.rules.grammar.languagetool import LanguageToolServer
+from pipeline.run.assembly import audit_document
+from pipeline.run.runner import audit_source
 from tests.conftest import make_context
 
 CASES_DIR = Path(__file__).parent / "rules" / "cases"

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline import registry
-from pipeline.assembly import audit_document
 from pipeline.config import from_mapping
 from pipeline.errors import ConfigError
-from pipeline.extract import from_text
+from pipeline.extract.document import from_text
 from pipeline.model import Document
-from pipeline.selection import enabled_rules
+from pipeline.rules import registry
+from pipeline.rules.selection import enabled_rules
+from pipeline.run.assembly import audit_document
 from tests.conftest import make_context
 
 

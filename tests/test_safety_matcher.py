@@ -9,7 +9,7 @@ from types import ModuleType
 import pytest
 
 from pipeline.config import from_mapping
-from pipeline.safety import LocaleProfile, MessageMatch, load_locales, recognise, sentences
+from pipeline.rules.safety.packs import LocaleProfile, MessageMatch, load_locales, recognise, sentences
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 
-from pipeline.assembly import audit_document
 from pipeline.config import Config, from_mapping
-from pipeline.extract import RawPage, extract, from_text
+from pipeline.extract.document import RawPage, extract, from_text
 from pipeline.model import ArticleResult, Document, Finding
-from pipeline.rules.safety import locale_for
+from pipeline.rules.safety.checks import locale_for
+from pipeline.run.assembly import audit_document
 from tests.conftest import SAMPLES, make_context
 
 NHS = Path("health-pages") / "nhs-choices-2016" / "AbdominalAorticAneurysm"

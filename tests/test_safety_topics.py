@@ -10,11 +10,19 @@ import pytest
 import yaml
 
 from pipeline.config import from_mapping
-from pipeline.extract import RawPage, extract
+from pipeline.extract.document import RawPage, extract
 from pipeline.model import Block, Document
-from pipeline.registry import CheckOutput
-from pipeline.rules.safety import required_messages
-from pipeline.safety import KINDS, PLACEMENTS, SCHEMA_DIR, TopicPack, load_locales, load_packs, score_topics
+from pipeline.rules.registry import CheckOutput
+from pipeline.rules.safety.checks import required_messages
+from pipeline.rules.safety.packs import (
+    KINDS,
+    PLACEMENTS,
+    SCHEMA_DIR,
+    TopicPack,
+    load_locales,
+    load_packs,
+    score_topics,
+)
 from tests.conftest import SAMPLES, make_context
 
 CFG = from_mapping({})
@@ -160,7 +168,7 @@ def test_excluded_phrases_and_overlaps_count_once_or_not_at_all() -> None:
 
 
 def test_a_bad_pack_is_reported_with_its_file_and_field(tmp_path: Path) -> None:
-    from pipeline.safety import SafetyDataError
+    from pipeline.rules.safety.packs import SafetyDataError
 
     good = yaml.safe_load((RULES_DIR / "sepsis.yaml").read_text(encoding="utf-8"))
     good["requires"][0]["placement"] = "footer"

@@ -9,9 +9,9 @@ import pytest
 import yaml
 
 from pipeline.config import from_mapping
-from pipeline.languagetool import LanguageToolServer
 from pipeline.model import RunResult
-from pipeline.runner import run_audit
+from pipeline.rules.grammar.languagetool import LanguageToolServer
+from pipeline.run.runner import run_audit
 from tests.conftest import SAMPLES
 
 EXPECTED = {

@@ -16,10 +16,10 @@ import yaml
 from bs4 import BeautifulSoup, Tag
 
 from pipeline.config import from_mapping
-from pipeline.extraction_dom import Walker
-from pipeline.load import load
+from pipeline.extract.dom import Walker
+from pipeline.extract.inputs import load
+from pipeline.ingest.sources import Source
 from pipeline.model import Document
-from pipeline.sources import Source
 from tests.conftest import SAMPLES
 
 ARTICLES = sorted((SAMPLES / "articles").glob("*.html"))

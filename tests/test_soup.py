@@ -11,7 +11,7 @@ from bs4.element import PageElement
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline.soup import parse_html
+from pipeline.extract.soup import parse_html
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPORA = ROOT.parent / "shared" / "corpora"

@@ -12,9 +12,9 @@ from pytest_httpserver import HTTPServer
 
 from pipeline.config import Config, from_mapping
 from pipeline.errors import LoadError
-from pipeline.fetch import clear_fetchers
-from pipeline.load import load
-from pipeline.sources import Source, expand
+from pipeline.extract.inputs import load
+from pipeline.ingest.fetch import clear_fetchers
+from pipeline.ingest.sources import Source, expand
 
 NS = 'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
 

@@ -9,13 +9,13 @@ from typing import Any
 import pytest
 import yaml
 
-from pipeline.assembly import audit_document
 from pipeline.config import Config, from_mapping
-from pipeline.context import CheckContext
-from pipeline.extract import RawPage, extract, from_text
+from pipeline.extract.document import RawPage, extract, from_text
 from pipeline.model import ArticleResult, Document
 from pipeline.rules import CHECKS, RULES
-from pipeline.terms import TermReport, analyse, explanation_overlap, inconsistent_explanations
+from pipeline.rules.context import CheckContext
+from pipeline.rules.terms.analysis import TermReport, analyse, explanation_overlap, inconsistent_explanations
+from pipeline.run.assembly import audit_document
 from tests.conftest import SAMPLES
 
 CONFIG = from_mapping({"grammar": {"enabled": False}})

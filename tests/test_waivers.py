@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.gate import GateInputs, apply_gate
 from pipeline.model import Finding, RunResult, finding_fingerprints, fingerprints
-from pipeline.waivers import Waiver, WaiverError, article_matches, load_waivers
+from pipeline.verdict.gate import GateInputs, apply_gate
+from pipeline.verdict.waivers import Waiver, WaiverError, article_matches, load_waivers
 from tests.test_report_data import sample_run
 
 TODAY = date(2026, 11, 20)

@@ -21,7 +21,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
-from pipeline.gate import GateReport, report_for
+from pipeline import datafiles
 from pipeline.model import FAMILIES, LEVEL_RANK, LEVELS, ArticleResult, Finding, RunResult
 from pipeline.output.views import (
     LEVEL_ICON,
@@ -36,10 +36,11 @@ from pipeline.output.views import (
     gate_state,
     scorecard,
 )
-from pipeline.readability import nhs_band as readability_band
 from pipeline.rules import RULES
+from pipeline.rules.readability.formulas import nhs_band as readability_band
+from pipeline.verdict.gate import GateReport, report_for
 
-REPORTS_DIR = Path(__file__).resolve().parents[2] / "reports"
+REPORTS_DIR = datafiles.REPO_ROOT / "reports"
 _LANG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")
 FILTER_LEVELS = ("any", *LEVELS)
 READING_FIGURES = [

@@ -6,10 +6,11 @@ import json
 from pathlib import Path
 from typing import Any
 
-from pipeline.gate import GateReport, report_for
+from pipeline import datafiles
 from pipeline.model import SCHEMA_VERSION, RunResult, article_dict
+from pipeline.verdict.gate import GateReport, report_for
 
-SCHEMA_PATH = Path(__file__).resolve().parents[1] / "schemas" / "report.schema.json"
+SCHEMA_PATH = datafiles.REPORT_SCHEMAS / "report.schema.json"
 
 
 

@@ -13,9 +13,9 @@ import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from pipeline.gate import GateReport
 from pipeline.model import FAMILIES, ArticleResult, Finding, RunResult
 from pipeline.output.views import blocks_gate, checked_families, gate_state
+from pipeline.verdict.gate import GateReport
 
 # Characters XML 1.0 cannot carry even escaped; article text may contain them.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")

@@ -12,10 +12,10 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from pipeline.gate import GateReport
 from pipeline.model import LEVEL_RANK, ArticleResult, RunResult
 from pipeline.output.views import LEVEL_ICON, earlier_runs
 from pipeline.rules import RULES
+from pipeline.verdict.gate import GateReport
 
 MAX_ROWS = 25
 MAX_RULES = 10

@@ -16,14 +16,15 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from pipeline.gate import GateReport
+from pipeline import datafiles
+from pipeline.ingest.sources import is_url
 from pipeline.model import FAMILIES, ArticleResult, Finding, RunResult, finding_fingerprints
-from pipeline.registry import Rule
 from pipeline.rules import RULES
-from pipeline.sources import is_url
+from pipeline.rules.registry import Rule
+from pipeline.verdict.gate import GateReport
 
 SARIF_SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
-SCHEMA_PATH = Path(__file__).resolve().parents[1] / "schemas" / "sarif-schema-2.1.0.json"
+SCHEMA_PATH = datafiles.REPORT_SCHEMAS / "sarif-schema-2.1.0.json"
 FINGERPRINT_KEY = "healthAudit/v1"
 _KIND = {"fail": "fail", "review": "review", "pass": "pass", "not_applicable": "notApplicable"}
 _URI_SAFE = ":/?#[]@!$&'()*+,;=%-._~"

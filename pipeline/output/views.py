@@ -10,7 +10,7 @@ from pipeline.config import from_mapping
 from pipeline.errors import ConfigError
 from pipeline.model import FAMILIES, LEVEL_RANK, ArticleResult, Finding, RunResult
 from pipeline.rules import RULES
-from pipeline.selection import enabled_rules
+from pipeline.rules.selection import enabled_rules
 
 FamilyStatus = Literal["fail", "review", "pass", "not_run"]
 

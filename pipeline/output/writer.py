@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from pipeline.gate import GateReport, report_for
 from pipeline.model import RunResult
 from pipeline.output import html_report, json_report, junit, markdown, sarif
+from pipeline.verdict.gate import GateReport, report_for
 
 Writer = Callable[[RunResult, Path, GateReport], Path]
 
@@ -25,7 +25,7 @@ def write_outputs(
 ) -> dict[str, Path]:
     """Write report.json (always: it is canonical) and every other format asked for.
 
-    `gate` is what `pipeline.gate.apply_gate` returned; without it the outputs describe the run as
+    `gate` is what `pipeline.verdict.gate.apply_gate` returned; without it the outputs describe the run as
     it stands, with no waivers or baseline.
     """
     out.mkdir(parents=True, exist_ok=True)

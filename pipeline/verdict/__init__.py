@@ -1,0 +1,1 @@
+"""Verdict: the gate, waivers and the baseline."""
