@@ -1,4 +1,9 @@
-"""Shared fixtures: one real LanguageTool server for the whole test session, Prefect isolated."""
+"""Shared fixtures: one real LanguageTool server for the whole test session, Prefect isolated.
+
+Tests are in folders by stage and family (tests/ingest, tests/extract, tests/rules/<family>, ...).
+A test that needs LanguageTool, Chromium or Prefect is marked `slow` here, so `pytest -m "not slow"`
+is the fast loop while `./run-tests` runs everything.
+"""
 
 from __future__ import annotations
 
@@ -57,6 +62,19 @@ def make_context(config: Config | None = None, server: LanguageToolServer | None
 @pytest.fixture(scope="session")
 def grammar_ctx(lt_server: LanguageToolServer) -> CheckContext:
     return make_context(server=lt_server)
+
+
+# Fixtures that start a real service; a test that asks for one is slow.
+_SERVICE_FIXTURES = {"lt_server", "grammar_ctx"}
+_SLOW_FOLDERS = {"flows"}  # every flow test talks to a Prefect server
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        folder = Path(str(item.path)).relative_to(ROOT / "tests").parts[0]
+        uses_service = bool(_SERVICE_FIXTURES & set(getattr(item, "fixturenames", ())))
+        if uses_service or folder in _SLOW_FOLDERS or item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.slow)
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

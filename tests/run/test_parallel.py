@@ -24,7 +24,7 @@ from pipeline.model import RunResult, article_dict
 from pipeline.rules.grammar.languagetool import LanguageToolServer
 from pipeline.run.pool import MIN_ARTICLES, process_count
 from pipeline.run.runner import run_audit
-from tests.conftest import SAMPLES
+from tests.conftest import ROOT, SAMPLES
 
 
 def _comparable(run: RunResult) -> dict[str, dict[str, Any]]:
@@ -80,7 +80,7 @@ def test_the_grammar_check_runs_on_every_article_that_comes_back_from_a_worker(s
     With LanguageTool unreachable, every article must say so (GR900): the check ran on each."""
     script = tmp_path / "fresh.py"
     script.write_text(_FRESH, encoding="utf-8")
-    root = Path(__file__).resolve().parents[1]
+    root = ROOT
     with socket.socket() as s:  # a port nothing listens on
         s.bind(("127.0.0.1", 0))
         closed = f"http://127.0.0.1:{s.getsockname()[1]}"

@@ -16,9 +16,9 @@ from pipeline.rules import RULES
 from pipeline.rules.grammar.languagetool import LanguageToolServer
 from pipeline.run.assembly import audit_document
 from pipeline.run.runner import audit_source
-from tests.conftest import make_context
+from tests.conftest import ROOT, make_context
 
-CASES_DIR = Path(__file__).parent / "rules" / "cases"
+CASES_DIR = ROOT / "tests" / "rules" / "cases"
 
 
 def _load_cases() -> list[tuple[str, dict[str, Any], dict[str, Any]]]:

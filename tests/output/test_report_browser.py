@@ -26,8 +26,8 @@ from pipeline.output.writer import write_outputs
 from pipeline.verdict.gate import GateInputs, apply_gate
 from pipeline.verdict.waivers import Waiver
 from tests.conftest import ROOT
-from tests.test_outputs import GOOD, NASTY
-from tests.test_report_data import PAYLOADS, hostile_run, sample_run
+from tests.output.test_outputs import GOOD, NASTY
+from tests.output.test_report_data import PAYLOADS, hostile_run, sample_run
 
 pytestmark = pytest.mark.browser
 

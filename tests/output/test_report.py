@@ -17,7 +17,7 @@ from pipeline.output.html_report import Numbered, article_filename, numbered_fin
 from pipeline.rules import RULES
 from pipeline.verdict.gate import GateInputs, GateReport, apply_gate
 from pipeline.verdict.waivers import Waiver
-from tests.test_report_data import HOSTILE, PAYLOADS, hostile_run, sample_run
+from tests.output.test_report_data import HOSTILE, PAYLOADS, hostile_run, sample_run
 
 TODAY = date(2026, 11, 20)
 
@@ -273,7 +273,7 @@ def test_the_report_band_above_smog_16_is_the_one_the_checks_use(tmp_path: Path)
     # One set of NHS bands: above the toolkit's top band (14-16) the checks say at most 22% of UK
     # adults can read the text, and the report's band must say the same.
     from pipeline.rules.readability.formulas import share_of_uk_adults
-    from tests.test_report_data import readability
+    from tests.output.test_report_data import readability
 
     run = sample_run()
     sepsis = next(a for a in run.articles if a.title == "Sepsis")

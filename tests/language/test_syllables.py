@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from pipeline.language.syllables import SyllableCounter, counter, dictionary, estimate, number_syllables
 from pipeline.rules.readability.formulas import textstat_module
+from tests.conftest import ROOT
 
-DATA = Path(__file__).parent / "data"
+DATA = ROOT / "tests" / "data"
 
 
 def _labelled(name: str) -> list[tuple[str, set[int]]]:

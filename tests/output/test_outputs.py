@@ -24,7 +24,7 @@ from pipeline.output.writer import write_outputs
 from pipeline.rules import RULES
 from pipeline.verdict.gate import GateInputs, GateReport, apply_gate
 from pipeline.verdict.waivers import Waiver
-from tests.test_report_data import HOSTILE, hostile_run, sample_run
+from tests.output.test_report_data import HOSTILE, hostile_run, sample_run
 
 TODAY = date(2026, 11, 20)
 # RFC 3986 URI-reference characters (the schema's format is not checked without extra packages).

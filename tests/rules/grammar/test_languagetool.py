@@ -24,8 +24,7 @@ from pipeline.rules.grammar.languagetool import (
     jars_dir,
     vocabulary_classpath,
 )
-
-ROOT = Path(__file__).resolve().parents[1]
+from tests.conftest import ROOT
 
 
 def _children(pid: int) -> list[int]:

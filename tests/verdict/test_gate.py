@@ -17,7 +17,7 @@ from pipeline.rules.registry import finding
 from pipeline.verdict.baseline import BaselineError, load_baseline
 from pipeline.verdict.gate import GateInputs, apply_gate
 from pipeline.verdict.waivers import Waiver
-from tests.test_report_data import sample_run
+from tests.output.test_report_data import sample_run
 
 TODAY = date(2026, 11, 20)
 cli = CliRunner()

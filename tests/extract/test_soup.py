@@ -12,8 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline.extract.soup import parse_html
+from tests.conftest import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 CORPORA = ROOT.parent / "shared" / "corpora"
 _LINKS = ("parent", "next_element", "previous_element", "next_sibling", "previous_sibling")
 

@@ -10,8 +10,9 @@ from types import ModuleType
 import pytest
 
 from pipeline.extract.document import RawPage, extract
+from tests.conftest import ROOT
 
-BENCH = Path(__file__).resolve().parents[1] / "bench" / "extraction.py"
+BENCH = ROOT / "bench" / "extraction.py"
 
 
 @pytest.fixture(scope="module")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from bs4 import BeautifulSoup
 
@@ -11,6 +9,7 @@ from pipeline.config import ExtractionConfig, SiteProfile
 from pipeline.extract.dates import parse_date
 from pipeline.extract.document import RawPage, extract, from_markdown, from_text
 from pipeline.model import Document
+from tests.conftest import ROOT
 
 ARTICLE = """
 <html lang="en-GB"><head><title>Sepsis | Health Site</title>
@@ -297,7 +296,7 @@ def test_plain_text_paragraphs_and_bullets() -> None:
 
 
 def test_sample_pages_exist_for_the_extractor() -> None:
-    samples = Path(__file__).resolve().parents[1] / "samples" / "articles"
+    samples = ROOT / "samples" / "articles"
     assert any(samples.glob("*.html"))
 
 

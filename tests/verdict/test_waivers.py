@@ -10,7 +10,7 @@ import pytest
 from pipeline.model import Finding, RunResult, finding_fingerprints, fingerprints
 from pipeline.verdict.gate import GateInputs, apply_gate
 from pipeline.verdict.waivers import Waiver, WaiverError, article_matches, load_waivers
-from tests.test_report_data import sample_run
+from tests.output.test_report_data import sample_run
 
 TODAY = date(2026, 11, 20)
 

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.conftest import ROOT
+
 PIPELINE = ROOT / "pipeline"
 MAX_LINES = 500
 # A stage may import the stages before it, never those after it. The language tools come first: the

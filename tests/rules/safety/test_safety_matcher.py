@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import importlib.util
-from pathlib import Path
 from types import ModuleType
 
 import pytest
 
 from pipeline.config import from_mapping
 from pipeline.rules.safety.packs import LocaleProfile, MessageMatch, load_locales, recognise, sentences
-
-ROOT = Path(__file__).resolve().parents[1]
+from tests.conftest import ROOT
 
 
 def _bench() -> ModuleType:
