@@ -20,7 +20,7 @@ import httpx
 import idna
 
 # httpx's reading of HTTP_PROXY, HTTPS_PROXY, ALL_PROXY and NO_PROXY, which it skips once a client
-# is given its own transport; tests/test_fetch_address_guard.py pins how it behaves.
+# is given its own transport; tests/ingest/test_fetch_address_guard.py pins how it behaves.
 from httpx._utils import get_environment_proxies
 
 from pipeline.errors import LoadError

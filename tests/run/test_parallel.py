@@ -26,6 +26,9 @@ from pipeline.run.pool import MIN_ARTICLES, process_count
 from pipeline.run.runner import run_audit
 from tests.conftest import ROOT, SAMPLES
 
+# Starts real LanguageTool servers or worker processes: not part of the fast loop.
+pytestmark = pytest.mark.slow
+
 
 def _comparable(run: RunResult) -> dict[str, dict[str, Any]]:
     out = {}

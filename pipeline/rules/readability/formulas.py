@@ -4,7 +4,7 @@ textstat computes every formula from the text alone and has no way to take anoth
 counter, so the formulas are written out here with textstat's constants and in textstat's order of
 operations, from counts made the way textstat makes them (its sentence counter, its word list, its
 list of familiar words for Dale-Chall). The one deliberate difference is the syllable count of words
-missing from the pronouncing dictionary (see `pipeline.language.syllables`). tests/test_readability.py checks
+missing from the pronouncing dictionary (see `pipeline.language.syllables`). tests/rules/readability/test_formulas.py checks
 that, given textstat's own syllable counts, every formula here equals textstat's to the last digit.
 """
 

@@ -15,6 +15,9 @@ from pipeline.rules.accessibility.checks import markup_findings
 from pipeline.rules.context import CheckContext
 from pipeline.run.runner import run_audit
 
+# Drives Debian's Chromium: not part of the fast loop.
+pytestmark = pytest.mark.slow
+
 CFG = AccessibilityConfig()
 ARTICLE = "<main><h1>Colds</h1><p>A cold is a mild infection of the nose and throat.</p>{}</main>"
 

@@ -20,6 +20,9 @@ from pipeline.rules.grammar.service import GrammarService
 from pipeline.run.assembly import audit_document
 from pipeline.run.runner import check_context, run_audit
 
+# Starts real LanguageTool servers or worker processes: not part of the fast loop.
+pytestmark = pytest.mark.slow
+
 
 def _not_checked(result: ArticleResult) -> list[str]:
     return [f.message for f in result.findings if f.rule == "GR900"]

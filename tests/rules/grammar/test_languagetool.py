@@ -26,6 +26,9 @@ from pipeline.rules.grammar.languagetool import (
 )
 from tests.conftest import ROOT
 
+# Starts real LanguageTool servers or worker processes: not part of the fast loop.
+pytestmark = pytest.mark.slow
+
 
 def _children(pid: int) -> list[int]:
     out = []
