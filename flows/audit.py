@@ -24,15 +24,14 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from pipeline.api import gate_and_write, record_history
 from pipeline.config import Config, from_mapping, load_config
 from pipeline.errors import ConfigError, LanguageToolUnavailable
-from pipeline.history import fingerprint as history_fingerprint
-from pipeline.ingest.sources import Source, expand
+from pipeline.ingest.sources import Source
 from pipeline.language.vocabulary import paths_from_config
 from pipeline.model import ArticleResult, RunResult
 from pipeline.rules.context import CheckContext
 from pipeline.rules.grammar.languagetool import LanguageToolServer, languagetool_url
 from pipeline.rules.grammar.service import GrammarService
 from pipeline.run.pool import process_count
-from pipeline.run.runner import LocalPool, audit_source, new_run, now, open_history
+from pipeline.run.runner import LocalPool, audit_source, begin_run, finish_run, open_history
 from pipeline.verdict.gate import GateInputs
 
 _CONTEXTS: dict[str, CheckContext] = {}
@@ -160,13 +159,10 @@ def audit_flow(
     logger = get_run_logger()
     config = load_config(config_path, overrides)
     inputs = GateInputs.from_config(config)  # a bad waivers or baseline file fails before the audit
-    items = expand(list(sources or config.sources), config)
+    start = begin_run(list(sources or config.sources), config)
+    items, fingerprint = start.items, start.fingerprint
     logger.info("Auditing %d articles", len(items))
-    started = now()
     settings = config.effective()
-    history = open_history(config)
-    # Taken once, as the run begins: every task reuses, and the run is recorded, under this value.
-    fingerprint = history_fingerprint(config) if history else None
     # On the thread runner, extraction and the service-free checks use this machine's other cores
     # (as the command line does); Dask workers are processes already.
     threads = config.runner.task_runner == "threads"
@@ -186,11 +182,7 @@ def audit_flow(
             local.close()
     _close_browsers()
     stats: dict[str, Any] = {"worker_processes": local.stats()} if local else {}
-    if fingerprint:
-        stats["fingerprint"] = fingerprint
-    run = new_run(config, started, articles, stats)
-    if history:
-        history.attach_trends(run)
+    run = finish_run(config, start, articles, stats)
     written = write_report(run, config, inputs)
     record_history(run, config)
     publish_artifacts(run, written)

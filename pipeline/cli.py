@@ -1,4 +1,4 @@
-"""The `health-audit` command (CONTRACT.md): audit, rules, explain."""
+"""The `health-audit` command (docs/CONTRACT.md): audit, rules, explain."""
 
 from __future__ import annotations
 

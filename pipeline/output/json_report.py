@@ -1,4 +1,4 @@
-"""report.json: the canonical output (CONTRACT.md)."""
+"""report.json: the canonical output (docs/CONTRACT.md)."""
 
 from __future__ import annotations
 

@@ -8,6 +8,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import CancelledError, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -197,15 +198,8 @@ def run_audit(
     `automatic_processes`: use one worker process per CPU when `[runner] processes` is unset (the
     command line does; a library caller's script must then guard its code with `__main__`).
     """
-    started = now()
-    items = expand(sources, config)
-
-    history = open_history(config)
-    fp: str | None = None
-    if history:
-        from pipeline.history import fingerprint  # loaded with history only: worker processes never need it
-
-        fp = fingerprint(config)  # once, as the run begins; the run is reused and recorded under it
+    start = begin_run(sources, config)
+    items, history, fp = start.items, start.history, start.fingerprint
     reuse = history.reuser(config, fp) if history and config.history.incremental else None
     # A caller's own context (and its services) stays in this process.
     processes = process_count(config, len(items), automatic=automatic_processes) if ctx is None else 0
@@ -243,13 +237,42 @@ def run_audit(
             stats["languagetool"] = active.grammar.stats()
         if local:
             stats["worker_processes"] = local.stats()
-    if fp:
-        stats["fingerprint"] = fp
-    run = new_run(config, started, articles, stats)
+    run = finish_run(config, start, articles, stats)
+    if history and record_history and fp:
+        history.record(run, fp)
+    return run
+
+
+@dataclass
+class RunStart:
+    """What a run fixes as it begins, for the command's runner and the Prefect flow alike."""
+
+    started: str
+    items: list[Source]
+    history: History | None
+    # Of settings, code and data, taken once: every article is reused, and the run recorded, under it.
+    fingerprint: str | None
+
+
+def begin_run(sources: list[str], config: Config) -> RunStart:
+    started = now()
+    items = expand(sources, config)
+    history = open_history(config)
+    fp: str | None = None
     if history:
-        history.attach_trends(run)
-        if record_history and fp:
-            history.record(run, fp)
+        from pipeline.history import fingerprint  # loaded with history only: worker processes never need it
+
+        fp = fingerprint(config)
+    return RunStart(started, items, history, fp)
+
+
+def finish_run(config: Config, start: RunStart, articles: list[ArticleResult], stats: dict[str, Any]) -> RunResult:
+    """The run's result: cross-article findings added, the fingerprint noted, trends attached."""
+    if start.fingerprint:
+        stats = {**stats, "fingerprint": start.fingerprint}
+    run = new_run(config, start.started, articles, stats)
+    if start.history:
+        start.history.attach_trends(run)
     return run
 
 

@@ -130,3 +130,15 @@ def test_the_library_never_imports_prefect() -> None:
             if any(n == "prefect" or n.startswith("prefect.") or n.startswith("prefect_") for n in names):
                 offenders.append(str(path.relative_to(ROOT)))
     assert offenders == []
+
+
+def test_the_product_needs_nothing_beside_the_checkout() -> None:
+    """The contract users depend on is kept here; only tests and benches may read ../shared."""
+    assert (ROOT / "docs" / "CONTRACT.md").is_file()
+    offenders = [
+        str(path.relative_to(ROOT))
+        for folder in ("pipeline", "flows")
+        for path in (ROOT / folder).rglob("*.py")
+        if "../shared" in path.read_text(encoding="utf-8") or '"shared"' in path.read_text(encoding="utf-8")
+    ]
+    assert offenders == []
