@@ -527,7 +527,7 @@ _STATIC_CODES = frozenset(CODES) - {"AX900", "AX901"}
 @cache
 def vague_link_phrases(path: str) -> frozenset[str]:
     """The editable list of link texts that do not say where a link goes (data/link_text.yaml)."""
-    from pipeline.rules.accessibility.checks_names import normalise_link_text
+    from pipeline.rules.accessibility.static_names import normalise_link_text
 
     data = load_yaml(Path(path).read_text(encoding="utf-8")) or {}
     return frozenset(normalise_link_text(str(p)) for p in data.get("phrases", []))
