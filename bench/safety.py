@@ -32,9 +32,9 @@ from pipeline.rules.safety.packs import (  # noqa: E402
     LocaleProfile,
     load_locales,
     load_packs,
-    recognise,
-    score_topics,
 )
+from pipeline.rules.safety.recognise import recognise  # noqa: E402
+from pipeline.rules.safety.topics import score_topics  # noqa: E402
 
 LABELLED = ROOT / "tests" / "data" / "safety_sentences.yaml"
 

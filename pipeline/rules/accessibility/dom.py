@@ -16,78 +16,13 @@ from bs4.element import CData, Declaration, Doctype, ProcessingInstruction
 from pipeline.extract.soup import parse_html
 from pipeline.rules.accessibility.aria import aria
 from pipeline.rules.accessibility.css import StyleSheet, declarations
+from pipeline.rules.accessibility.elements import BLOCK_ELEMENTS, IMPLICIT_ROLES, NOT_RENDERED, TEXT_INPUTS
 
 _SPACE = re.compile(r"\s+")
 _PROLOG = re.compile(r"^(\ufeff|\s+|<!--.*?-->|<\?.*?\?>|<!doctype[^>]*>)*", re.I | re.S)
 _OFFSCREEN = re.compile(r"^-\d{3,}")
 _IMPORTANT = re.compile(r"!\s*important\s*$")
 _FIRST_TAG = re.compile(r"<([A-Za-z][A-Za-z0-9:-]*)")
-_NOT_RENDERED = {
-    "head",
-    "script",
-    "style",
-    "template",
-    "noscript",
-    "title",
-    "meta",
-    "link",
-    "base",
-    "datalist",
-}
-_TEXT_INPUTS = {
-    "",
-    "text",
-    "email",
-    "tel",
-    "url",
-    "search",
-    "password",
-    "number",
-    "date",
-    "time",
-    "datetime-local",
-    "month",
-    "week",
-    "color",
-    "range",
-    "file",
-}
-_BLOCK = {
-    "address",
-    "article",
-    "aside",
-    "blockquote",
-    "br",
-    "dd",
-    "div",
-    "dl",
-    "dt",
-    "fieldset",
-    "figcaption",
-    "figure",
-    "footer",
-    "form",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "header",
-    "hr",
-    "li",
-    "main",
-    "nav",
-    "ol",
-    "p",
-    "pre",
-    "section",
-    "table",
-    "td",
-    "th",
-    "tr",
-    "ul",
-}
 _SKIPPED_STRINGS = (Comment, CData, Declaration, Doctype, ProcessingInstruction)
 # Roles whose accessible name may be taken from their content (accname 1.2, step 2F).
 _NAME_FROM_CONTENT = {r for r, spec in aria().roles.items() if spec.name_from == "contents"} | {
@@ -203,7 +138,7 @@ class Page:
 
     def _own_display_none(self, el: Tag) -> bool | None:
         none = (
-            el.name in _NOT_RENDERED
+            el.name in NOT_RENDERED
             or el.has_attr("hidden")
             or (self.style(el, "display") or "").startswith("none")
             or (el.name == "input" and (attr(el, "type") or "").lower() == "hidden")
@@ -381,7 +316,7 @@ class Page:
         if name == "li":
             parent = el.parent
             return "listitem" if isinstance(parent, Tag) and parent.name in ("ul", "ol", "menu") else None
-        return _IMPLICIT.get(name)
+        return IMPLICIT_ROLES.get(name)
 
     # --- accessible names ---------------------------------------------------------
     def name(self, el: Tag) -> str:
@@ -491,7 +426,7 @@ class Page:
                 if child.name in ("script", "style", "template"):
                     continue
                 sub = self._name(child, seen, referenced=False, recursing=True, hidden_ok=hidden_ok)
-                parts.append(f" {sub} " if child.name in _BLOCK else sub)
+                parts.append(f" {sub} " if child.name in BLOCK_ELEMENTS else sub)
             elif isinstance(child, NavigableString) and not isinstance(child, _SKIPPED_STRINGS):
                 parts.append(str(child))
         return "".join(parts)
@@ -509,52 +444,4 @@ class Page:
 
 
 def is_text_input(el: Tag) -> bool:
-    return el.name == "input" and (attr(el, "type") or "").lower() in _TEXT_INPUTS
-
-
-_IMPLICIT: dict[str, str] = {
-    "article": "article",
-    "aside": "complementary",
-    "blockquote": "blockquote",
-    "button": "button",
-    "caption": "caption",
-    "code": "code",
-    "datalist": "listbox",
-    "dd": "definition",
-    "del": "deletion",
-    "details": "group",
-    "dfn": "term",
-    "dialog": "dialog",
-    "dt": "term",
-    "em": "emphasis",
-    "fieldset": "group",
-    "figure": "figure",
-    "form": "form",
-    "hr": "separator",
-    "html": "document",
-    "ins": "insertion",
-    "main": "main",
-    "math": "math",
-    "menu": "list",
-    "meter": "meter",
-    "nav": "navigation",
-    "ol": "list",
-    "optgroup": "group",
-    "option": "option",
-    "output": "status",
-    "p": "paragraph",
-    "progress": "progressbar",
-    "search": "search",
-    "strong": "strong",
-    "sub": "subscript",
-    "sup": "superscript",
-    "svg": "graphics-document",
-    "table": "table",
-    "tbody": "rowgroup",
-    "textarea": "textbox",
-    "tfoot": "rowgroup",
-    "thead": "rowgroup",
-    "time": "time",
-    "tr": "row",
-    "ul": "list",
-}
+    return el.name == "input" and (attr(el, "type") or "").lower() in TEXT_INPUTS

@@ -10,12 +10,12 @@ from bs4 import BeautifulSoup
 
 # Importing the check modules registers their static checks in STATIC_CHECKS.
 from pipeline.rules.accessibility import (  # noqa: F401
-    checks_aria,
-    checks_document,
-    checks_forms_style,
-    checks_images,
-    checks_names,
-    checks_structure,
+    static_aria,
+    static_document,
+    static_forms_style,
+    static_images,
+    static_names,
+    static_structure,
 )
 from pipeline.rules.accessibility.dom import Page
 from pipeline.rules.accessibility.issues import STATIC_CHECKS, Issue, Settings

@@ -14,15 +14,12 @@ from pipeline.rules.safety.packs import (
     KIND_LABEL,
     KINDS,
     LocaleProfile,
-    Located,
     Requirement,
-    TopicScore,
     load_locales,
     load_packs,
-    locate_messages,
-    placement_ok,
-    score_topics,
 )
+from pipeline.rules.safety.placement import Located, locate_messages, placement_ok
+from pipeline.rules.safety.topics import TopicScore, score_topics
 
 EMERGENCY = rule(
     "SM001",

@@ -11,9 +11,9 @@ from bs4 import BeautifulSoup
 from pipeline.config import AccessibilityConfig
 from pipeline.rules import RULES
 from pipeline.rules.accessibility.checks import markup_findings
-from pipeline.rules.accessibility.checks_document import refresh_delay, valid_language_tag
-from pipeline.rules.accessibility.checks_forms_style import valid_autocomplete
 from pipeline.rules.accessibility.merge import wcag_tags
+from pipeline.rules.accessibility.static_document import refresh_delay, valid_language_tag
+from pipeline.rules.accessibility.static_forms_style import valid_autocomplete
 
 CFG = AccessibilityConfig()
 HEAD = '<html lang="en"><head><title>Colds - NHS</title></head><body><main><h1>Colds</h1>'

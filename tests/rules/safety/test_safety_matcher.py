@@ -8,7 +8,8 @@ from types import ModuleType
 import pytest
 
 from pipeline.config import from_mapping
-from pipeline.rules.safety.packs import LocaleProfile, MessageMatch, load_locales, recognise, sentences
+from pipeline.rules.safety.packs import LocaleProfile, load_locales
+from pipeline.rules.safety.recognise import MessageMatch, recognise, sentences
 from tests.conftest import ROOT
 
 

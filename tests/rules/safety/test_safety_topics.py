@@ -21,8 +21,8 @@ from pipeline.rules.safety.packs import (
     TopicPack,
     load_locales,
     load_packs,
-    score_topics,
 )
+from pipeline.rules.safety.topics import score_topics
 from tests.conftest import SAMPLES, make_context
 
 CFG = from_mapping({})
