@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 import yaml
 
-from bench.terms import DATA, evaluate, load_article, locate_labels
+from tests.support.terms import DATA, evaluate, load_article, locate_labels
 
 SPEC = yaml.safe_load((DATA / "labels.yaml").read_text(encoding="utf-8"))
 
