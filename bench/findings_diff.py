@@ -5,8 +5,8 @@ extraction benchmark and the labelled real pages (each locale in its own run) th
 line, keeps each article's findings (rule, outcome, level, span, excerpt, message, suggestion,
 selector), its title and its text, and either saves them or prints how they differ from a saved copy:
 
-    .venv/bin/python bench/findings_diff.py --save before.json
-    .venv/bin/python bench/findings_diff.py --compare before.json
+    .venv/bin/python bench/findings_diff.py --save before.json     # on the earlier commit
+    .venv/bin/python bench/findings_diff.py --compare before.json  # on this one
 """
 
 from __future__ import annotations
@@ -21,13 +21,17 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "corpora"
+# Review dates are judged against a fixed day, so a snapshot taken yesterday still compares.
+TODAY = "2026-12-07"
 KEEP = ("rule", "outcome", "level", "span", "excerpt", "message", "suggestion", "selector")
 
 
 def audit(sources: list[Path], locale: str, out: Path) -> dict[str, dict]:
     """Each article's findings by file name; nothing for a locale the command refuses."""
+    config = out.parent / "findings-diff.toml"
+    config.write_text(f'[currency]\ntoday = "{TODAY}"\n', encoding="utf-8")
     cmd = [str(ROOT / ".venv/bin/health-audit"), "audit", *map(str, sources), "--out", str(out),
-           "--format", "json", "--fail-on", "never", "--locale", locale]
+           "--format", "json", "--fail-on", "never", "--locale", locale, "--config", str(config)]
     done = subprocess.run(cmd, capture_output=True, text=True)
     if done.returncode == 2 and "locale" in done.stderr:
         print(f"locale {locale} is refused by the command; its pages are left out", file=sys.stderr)

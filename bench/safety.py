@@ -6,7 +6,8 @@ A sentence contributes one item per message kind: a true positive when the match
 label lists, a false positive when it finds one the label does not, a false negative when it misses
 one. Only strong matches count; weak ones (urgency without an action, signposts, another country's
 number) must never be mistaken for the message. Also prints topic detection on the sample articles
-and the shared NHS pages, and the matcher's speed.
+and the shared NHS pages, and the matcher's speed. The scoring is tests/support/safety.py, which
+the tests share.
 """
 
 from __future__ import annotations
@@ -14,11 +15,8 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from collections import Counter
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -27,46 +25,9 @@ from pipeline.config import from_mapping  # noqa: E402
 from pipeline.rules.context import CheckContext  # noqa: E402
 from pipeline.rules.registry import CheckOutput  # noqa: E402
 from pipeline.rules.safety.checks import required_messages  # noqa: E402
-from pipeline.rules.safety.packs import (  # noqa: E402
-    KINDS,
-    LocaleProfile,
-    load_locales,
-    load_packs,
-)
-from pipeline.rules.safety.recognise import recognise  # noqa: E402
+from pipeline.rules.safety.packs import load_locales, load_packs  # noqa: E402
 from pipeline.rules.safety.topics import score_topics  # noqa: E402
-
-LABELLED = ROOT / "tests" / "data" / "safety_sentences.yaml"
-
-
-def load_labelled(path: Path = LABELLED) -> list[dict[str, Any]]:
-    return list(yaml.safe_load(path.read_text(encoding="utf-8"))["sentences"])
-
-
-def evaluate(sentences: list[dict[str, Any]], profiles: dict[str, LocaleProfile]) -> dict[str, Any]:
-    """Counts per kind and overall, and the sentences the matcher got wrong."""
-    counts: dict[str, Counter[str]] = {k: Counter() for k in (*KINDS, "all")}
-    errors = []
-    for item in sentences:
-        found = {m.kind for m in recognise(item["text"], profiles[item["locale"]]) if m.strength == "strong"}
-        wanted = set(item["kinds"])
-        for kind in KINDS:
-            outcome = (
-                "tp" if kind in found and kind in wanted
-                else "fp" if kind in found
-                else "fn" if kind in wanted
-                else "tn"
-            )
-            counts[kind][outcome] += 1
-            counts["all"][outcome] += 1
-        if found != wanted:
-            errors.append({"text": item["text"], "locale": item["locale"], "want": sorted(wanted), "got": sorted(found)})
-    scores = {}
-    for name, c in counts.items():
-        precision = c["tp"] / (c["tp"] + c["fp"]) if c["tp"] + c["fp"] else 1.0
-        recall = c["tp"] / (c["tp"] + c["fn"]) if c["tp"] + c["fn"] else 1.0
-        scores[name] = {"precision": precision, "recall": recall, **c}
-    return {"scores": scores, "errors": errors}
+from tests.support.safety import evaluate, load_labelled  # noqa: E402
 
 
 def main() -> None:

@@ -25,10 +25,9 @@ from pipeline.config import Config, from_mapping  # noqa: E402
 from pipeline.rules.context import CheckContext  # noqa: E402
 from pipeline.rules.grammar.languagetool import LanguageToolServer  # noqa: E402
 from pipeline.rules.grammar.service import GrammarService  # noqa: E402
+from tests.support.paths import ROOT, SHARED  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples"
-SHARED = ROOT.parent / "shared"
 
 
 @pytest.fixture(scope="session")

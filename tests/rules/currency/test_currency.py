@@ -81,25 +81,12 @@ def test_labelled_date_in_the_page_footer_is_read() -> None:
     assert found["reviewed"].source == "page furniture"
 
 
-def test_reviewer_name_is_not_a_date() -> None:
-    doc = _doc("Medically reviewed by Dr Samuel Okafor, consultant. Published 12 May 2024.")
-    found = find_dates(doc)
-    assert "reviewed" not in found
-    assert found["published"].value == date(2024, 5, 12)
-    assert _run(doc) == {"CU001": "fail"}
-
-
 def test_outcomes_for_recent_old_and_overdue_pages() -> None:
     recent = _doc("Gout.", dates={"reviewed": "2025-02-12", "next_review": "2028-02-12"})
     assert _run(recent) == {"CU001": "pass"}
     old = _doc("Gout.", dates={"reviewed": "2019-03-04", "next_review": "2022-03-04"})
     assert _run(old) == {"CU001": "pass", "CU002": "fail", "CU003": "fail"}
     assert _run(old, max_age_years=10) == {"CU001": "pass", "CU003": "fail"}
-
-
-def test_next_review_passed_without_a_review_date() -> None:
-    doc = _doc("Gout. Next review due: 1 January 2024.")
-    assert _run(doc) == {"CU001": "fail", "CU003": "fail"}
 
 
 def test_metrics_record_dates_and_where_they_came_from() -> None:

@@ -17,11 +17,6 @@ from pipeline.rules.readability.passive import find as find_passives
 from pipeline.run.assembly import audit_document
 from tests.conftest import make_context
 
-PLAIN = (
-    "Sepsis is when your body attacks itself after an infection. It can kill. Get help fast.\n\n"
-    "Call 999 if you feel very ill. Do not wait. Tell them you think it is sepsis."
-)
-
 
 def audit(text: str, config: dict[str, Any] | None = None, html: bool = False) -> ArticleResult:
     ctx = make_context(from_mapping({"select": ["RD"], **(config or {})}))
@@ -120,12 +115,6 @@ def test_low_confidence_and_disagreement_are_shown() -> None:
     assert finding.data["formulas_disagree"] is True
 
 
-def test_plain_text_passes_the_target() -> None:
-    result = audit(PLAIN)
-    assert result.metrics["readability"]["uk_reading_age"] <= 11
-    assert not rd(result, "RD001")
-
-
 def test_sections_in_metrics_and_the_one_to_rewrite_first() -> None:
     html = (
         "<html lang='en'><body><article><h1>Sepsis</h1>"
@@ -154,30 +143,7 @@ def test_sections_in_metrics_and_the_one_to_rewrite_first() -> None:
     assert finding.data["smog"] - finding.data["rest_smog"] >= 3
 
 
-def test_short_sections_are_not_compared() -> None:
-    html = (
-        "<html lang='en'><body><article><h1>Sepsis</h1>"
-        "<p>Sepsis is serious. It can kill. Get help fast. Call 999 now. Do not wait.</p>"
-        "<h2>Complications</h2><p>Disseminated intravascular coagulation necessitates haematological "
-        "intervention.</p></article></body></html>"
-    )
-    assert not rd(audit(html, html=True), "RD003")
-
-
 # ------------------------------------------------------------------ sentences, paragraphs, passives
-
-
-def test_long_sentence_suggestion_names_a_place_to_split() -> None:
-    text = (
-        "This can cause fluid to leak out of blood vessels, causing a drop in blood pressure, which stops "
-        "organs from getting enough blood flow."
-    )
-    (finding,) = rd(audit(text), "RD004")
-    assert finding.excerpt == text
-    assert finding.suggestion is not None
-    shown = finding.suggestion.split("“…")[1].split("”")[0]
-    assert shown == "to leak out of blood vessels"
-    assert text[text.index(shown) + len(shown)] == ","  # the first sentence ends at a comma
 
 
 def test_thresholds_come_from_configuration() -> None:

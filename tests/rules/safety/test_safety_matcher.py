@@ -2,23 +2,12 @@
 
 from __future__ import annotations
 
-import importlib.util
-from types import ModuleType
-
 import pytest
 
 from pipeline.config import from_mapping
 from pipeline.rules.safety.packs import LocaleProfile, load_locales
 from pipeline.rules.safety.recognise import MessageMatch, recognise, sentences
-from tests.conftest import ROOT
-
-
-def _bench() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench_safety", ROOT / "bench" / "safety.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from tests.support.safety import evaluate, load_labelled
 
 
 @pytest.fixture(scope="module")
@@ -37,12 +26,11 @@ def _only(text: str, profile: LocaleProfile) -> MessageMatch:
 
 
 def test_labelled_set_meets_precision_and_recall_targets(profiles: dict[str, LocaleProfile]) -> None:
-    bench = _bench()
-    labelled = bench.load_labelled()
+    labelled = load_labelled()
     assert len(labelled) >= 120
     positives = sum(1 for s in labelled if s["kinds"])
     assert positives * 2 == len(labelled), "half the sentences count, half must not"
-    scores = bench.evaluate(labelled, profiles)["scores"]["all"]
+    scores = evaluate(labelled, profiles)["scores"]["all"]
     assert scores["precision"] >= 0.95, scores
     assert scores["recall"] >= 0.95, scores
 

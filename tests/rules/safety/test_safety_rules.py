@@ -1,4 +1,5 @@
-"""SM: the checklist per topic, placement, boilerplate, locales, and the pinned sample results."""
+"""SM: the checklist per topic, locales, and the pinned sample results (placement, boilerplate and
+weak messages are rule cases in tests/rules/cases/SM001.yaml and SM003.yaml)."""
 
 from __future__ import annotations
 
@@ -99,62 +100,6 @@ def test_nhs_choices_aneurysm_page_passes_its_emergency_action_check(shared: Pat
         assert sm001.excerpt is not None and "call 999 immediately and ask for an ambulance" in sm001.excerpt
 
 
-# ----------------------------------------------------------------- placement and boilerplate
-
-
-def test_message_only_in_the_footer_needs_review() -> None:
-    doc = _html(
-        "Sepsis",
-        [("What is sepsis?", SEPSIS_FACTS)],
-        footer="If you think you or your child has sepsis, call 999 or go to A&E.",
-    )
-    sm001 = _one(_audit(doc), "SM001")
-    assert sm001.outcome == "review"
-    assert "boilerplate" in sm001.message and "Put it in the article itself" in sm001.message
-
-
-def test_message_late_in_an_unrelated_section_needs_review_unless_placement_is_off() -> None:
-    late = "Call 999 if you have any of the signs of sepsis."
-    doc = _html(
-        "Sepsis",
-        [("What is sepsis?", SEPSIS_FACTS), ("Causes", SEPSIS_FACTS * 3), ("Living with it", [*SEPSIS_FACTS, late])],
-    )
-    strict = _one(_audit(doc), "SM001")
-    assert strict.outcome == "review"
-    assert "Living with it" in strict.message and strict.excerpt == late
-    relaxed = _one(_audit(doc, _config(require_placement=False)), "SM001")
-    assert relaxed.outcome == "pass"
-
-
-def test_message_in_a_help_section_passes_wherever_it_is() -> None:
-    doc = _html(
-        "Sepsis",
-        [("What is sepsis?", SEPSIS_FACTS * 4), ("When to get help", ["Call 999 or go to A&E if you notice these signs."])],
-    )
-    assert _one(_audit(doc), "SM001").outcome == "pass"
-
-
-def test_only_a_weak_message_needs_review() -> None:
-    vague = "Get medical help straight away if you think it is sepsis."
-    doc = _html("Sepsis", [("What is sepsis?", [*SEPSIS_FACTS, vague])])
-    sm001 = _one(_audit(doc), "SM001")
-    assert sm001.outcome == "review"
-    assert "weak" in sm001.message and sm001.excerpt == vague
-
-
-def test_saying_it_is_an_emergency_is_not_saying_what_to_do() -> None:
-    doc = _html("Sepsis", [("What is sepsis?", [*SEPSIS_FACTS, "Sepsis is a medical emergency."])])
-    sm001 = _one(_audit(doc), "SM001")
-    assert sm001.outcome == "fail"
-    assert "The article says 'Sepsis is a medical emergency.' but not what to do" in sm001.message
-
-
-def test_generic_emergency_line_in_the_article_needs_review() -> None:
-    doc = _html("Sepsis", [("What is sepsis?", [*SEPSIS_FACTS, "In an emergency, call 999."])])
-    sm001 = _one(_audit(doc), "SM001")
-    assert sm001.outcome == "review" and "which signs of sepsis" in sm001.message
-
-
 # ----------------------------------------------------------------- locales
 
 
@@ -195,22 +140,6 @@ def test_site_locales_pick_the_profile_per_source() -> None:
 
 
 # ----------------------------------------------------------------- other kinds
-
-
-def test_suicide_page_needs_a_crisis_line() -> None:
-    facts = [
-        "Suicidal thoughts can happen to anyone. Self-harm is when someone hurts themselves on purpose.",
-        "Many people who have thoughts of suicide or self-harm feel alone with them.",
-    ]
-    without = _html("Suicidal thoughts and self-harm", [("About suicidal thoughts", facts)])
-    assert _one(_audit(without), "SM003").outcome == "fail"
-    with_line = _html(
-        "Suicidal thoughts and self-harm",
-        [("Get help now", ["Call 999 or go to A&E now if you have seriously harmed yourself.",
-                           "You can call Samaritans on 116 123, any time of day or night."]),
-         ("About suicidal thoughts", facts)],
-    )
-    assert _one(_audit(with_line), "SM003").outcome == "pass"
 
 
 def test_page_without_any_topic_gets_no_safety_findings() -> None:

@@ -112,11 +112,6 @@ def test_names_and_everyday_words_from_the_medical_word_list_are_left_alone() ->
     assert _reports(text) == {}
 
 
-def test_a_multi_word_term_wins_over_its_parts() -> None:
-    result = _audit(from_text("case:mw", "An infection can cause acute kidney injury."))
-    assert _mt(result) == [("MT001", "acute kidney injury")]
-
-
 def test_a_later_term_made_only_of_words_already_taught_is_not_flagged_again() -> None:
     text = (
         "Intravenous fluids - fluid through a drip in your veins - are given. "

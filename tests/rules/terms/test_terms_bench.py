@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 import yaml
 
-from bench.terms import DATA, evaluate, load_article, locate_labels
+from tests.support.paths import shared_path
+from tests.support.terms import DATA, evaluate, load_article, locate_labels
 
 SPEC = yaml.safe_load((DATA / "labels.yaml").read_text(encoding="utf-8"))
 
@@ -17,12 +18,12 @@ def test_the_set_has_enough_labelled_first_uses_with_their_sources(shared: Path)
     labels = [t for a in SPEC["articles"] for t in a["terms"]]
     assert len(labels) >= 150
     assert {t["label"] for t in labels} == {"unexplained", "late", "explained", "familiar"}
-    prefix = "/work/shared/corpora/health-pages/"
     for art in SPEC["articles"]:
         assert (DATA / "articles" / art["file"]).is_file()
         assert art["licence"] and art["url"] and art["publisher"]
-        assert art["source"].startswith(prefix)
-        assert (shared / "corpora" / "health-pages" / art["source"][len(prefix) :]).is_file()
+        assert art["source"].startswith("corpora/health-pages/"), "a page in ../shared, named relative to it"
+        source = shared_path(art["source"])
+        assert source.is_relative_to(shared) and source.is_file(), source
 
 
 @pytest.mark.parametrize("article", SPEC["articles"], ids=[a["file"] for a in SPEC["articles"]])
