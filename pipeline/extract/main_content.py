@@ -26,8 +26,8 @@ from pipeline.extract.boilerplate import (
     markup_reason,
 )
 from pipeline.extract.dom import Candidate
+from pipeline.language.sentences import words
 
-_TOKEN = re.compile(r"\w+")
 # Containers that usually hold exactly the article, most specific first.
 ARTICLE_SELECTORS = (
     "[itemprop=articleBody]",
@@ -53,7 +53,8 @@ class Selection:
 
 
 def tokens(text: str) -> list[str]:
-    return [t.lower() for t in _TOKEN.findall(text)]
+    """Lower-case words (sentences.words): both sides of the trafilatura vote are split alike."""
+    return [t.lower() for t in words(text)]
 
 
 class TrafilaturaVote:

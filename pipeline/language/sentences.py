@@ -57,6 +57,10 @@ ABBREVIATIONS: frozenset[str] = frozenset(
 _FINAL_OK = frozenset({"etc", "a.m", "p.m", "inc", "ltd", "corp", "al"})
 
 _HAS_WORD = re.compile(r"\w")
+# A word: letters and digits, with inner apostrophes ("Crohn's" stays one word). The word tokeniser
+# of the glossary and terms checks and of extraction's trafilatura vote; the few other word
+# patterns (passive.py, plain_words.py, safety.py, readability.py) say why they differ.
+WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*")
 _END = re.compile(r"[.!?…]+[" + re.escape(_CLOSERS) + r"]*(?=\s|$)")
 _WORD_BEFORE = re.compile(r"([\w.]+)$")
 
@@ -109,6 +113,11 @@ def sentence_spans(text: str) -> list[SentenceSpan]:
 
 def sentences(text: str) -> list[str]:
     return [text[s.start : s.end] for s in sentence_spans(text)]
+
+
+def words(text: str) -> list[str]:
+    """The words of `text` as written (see WORD)."""
+    return WORD.findall(text)
 
 
 def _lines(text: str) -> Iterator[tuple[int, str]]:

@@ -22,11 +22,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import yaml
-
 from pipeline import datafiles
 from pipeline.datacache import remembered
-from pipeline.datafiles import load_yaml
+from pipeline.datafiles import read_data_file
 
 if TYPE_CHECKING:
     from pipeline.config import Config
@@ -196,10 +194,7 @@ def _glossary_index(entries: tuple[GlossaryEntry, ...]) -> dict[str, GlossaryEnt
 
 def read_glossary(path: Path) -> tuple[GlossaryEntry, ...]:
     """The glossary file: a YAML list of {term, kind, variants, expansion, explanation, familiar, source}."""
-    try:
-        data = load_yaml(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as err:
-        raise VocabularyError(f"{path}: cannot be read as YAML: {err}") from err
+    data = read_data_file(path, error=VocabularyError)
     if isinstance(data, dict):  # tolerate a top-level {terms: [...]} wrapper
         data = data.get("terms", data.get("entries"))
     if data is None:

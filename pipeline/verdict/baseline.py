@@ -50,6 +50,8 @@ class Baseline:
 def load_baseline(path: str | Path) -> Baseline:
     p = Path(path)
     try:
+        # A report.json of an earlier run, not one of the data files datafiles.read_data_file reads:
+        # it is JSON as written, and large, which the JSON parser reads far faster than YAML's.
         data = json.loads(p.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise BaselineError(f"baseline not found: {p}") from None

@@ -16,10 +16,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from pipeline.datafiles import load_yaml
+from pipeline.datafiles import read_data_file
 from pipeline.errors import ConfigError
 from pipeline.model import ArticleResult, Finding, RunResult, finding_fingerprints
 
@@ -67,12 +66,7 @@ class _WaiverFile(BaseModel):
 
 def load_waivers(path: str | Path) -> list[Waiver]:
     p = Path(path)
-    try:
-        raw = load_yaml(p.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise WaiverError(f"waivers file not found: {p}") from None
-    except yaml.YAMLError as err:
-        raise WaiverError(f"{p}: not valid YAML: {err}") from None
+    raw = read_data_file(p, error=WaiverError)
     if raw is None:
         return []
     if isinstance(raw, list):  # a bare list of entries is accepted too

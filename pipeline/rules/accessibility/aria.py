@@ -8,7 +8,7 @@ from functools import cache
 from typing import Any
 
 from pipeline import datafiles
-from pipeline.datafiles import load_yaml
+from pipeline.datafiles import read_data_file
 
 DATA = datafiles.DATA_DIR / "accessibility"
 _INTEGER = re.compile(r"^\s*[-+]?\d+\s*$")
@@ -58,7 +58,7 @@ class Aria:
 
 @cache
 def aria() -> Aria:
-    raw: dict[str, Any] = load_yaml((DATA / "aria.yaml").read_text(encoding="utf-8"))
+    raw: dict[str, Any] = read_data_file(DATA / "aria.yaml")
     roles = {
         name: RoleSpec(
             name=name,

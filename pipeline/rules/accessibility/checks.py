@@ -9,12 +9,11 @@ and the W3C ACT rule it implements.
 from __future__ import annotations
 
 from functools import cache
-from pathlib import Path
 
 from bs4 import BeautifulSoup
 
 from pipeline.config import AccessibilityConfig
-from pipeline.datafiles import load_yaml
+from pipeline.datafiles import read_data_file
 from pipeline.errors import BrowserUnavailable
 from pipeline.extract.document import ExtractedDocument
 from pipeline.model import Document, Finding
@@ -33,7 +32,7 @@ def vague_link_phrases(path: str) -> frozenset[str]:
     """The editable list of link texts that do not say where a link goes (data/link_text.yaml)."""
     from pipeline.rules.accessibility.static_names import normalise_link_text
 
-    data = load_yaml(Path(path).read_text(encoding="utf-8")) or {}
+    data = read_data_file(path) or {}
     return frozenset(normalise_link_text(str(p)) for p in data.get("phrases", []))
 
 

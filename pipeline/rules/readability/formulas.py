@@ -92,6 +92,8 @@ def share_of_uk_adults(smog: float) -> int | None:
 
 # ------------------------------------------------------------------ words, as textstat splits them
 
+# textstat's words are white-space separated tokens, not sentences.WORD: the formulas must equal
+# textstat's to the last digit (tests/test_readability.py), so these counts keep its split.
 _TOKEN = re.compile(r"\S+")
 _WORD_CHAR = re.compile(r"\w")
 _SPACE = re.compile(r"\s")
@@ -177,6 +179,8 @@ def count(text: str, syllables: SyllableFn | None = None) -> Counts:
 
 
 def _sentence_count(text: str) -> int:
+    # textstat's own counter, not sentences.sentence_spans: SMOG and the other formulas are defined
+    # by textstat's count (short sentences are not counted), and the sentence checks' split differs.
     return int(textstat_module().sentence_count(text))
 
 

@@ -8,8 +8,6 @@ sits on the page is judged by `placement.py`.
 
 from __future__ import annotations
 
-import functools
-import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -17,11 +15,10 @@ from pathlib import Path
 from typing import Any, Literal
 
 import jsonschema
-import yaml
 
 from pipeline import datafiles
 from pipeline.datacache import remembered
-from pipeline.datafiles import load_yaml
+from pipeline.datafiles import read_data_file
 
 Kind = Literal["emergency_action", "urgent_advice", "crisis_support"]
 KINDS: tuple[Kind, ...] = ("emergency_action", "urgent_advice", "crisis_support")
@@ -119,32 +116,9 @@ class TopicPack:
     source: str = ""
 
 
-def _validate(data: Any, schema_name: str, path: Path) -> None:
-    schema_path = SCHEMA_DIR / schema_name
-    if not schema_path.exists():
-        return  # the schema is optional at run time; tests validate every shipped file
-    err = jsonschema.exceptions.best_match(_validator(schema_path).iter_errors(data))
-    if err is not None:
-        where = "/".join(str(p) for p in err.absolute_path) or "(top level)"
-        raise SafetyDataError(f"{path}: {where}: {err.message}")
-
-
-@functools.cache
-def _validator(schema_path: Path) -> Any:
-    """One checked validator per shipped schema (jsonschema.validate re-checks the schema each call)."""
-    schema = json.loads(schema_path.read_text(encoding="utf-8"))
-    cls = jsonschema.validators.validator_for(schema)
-    cls.check_schema(schema)
-    return cls(schema)
-
-
-def _read_yaml(path: Path) -> Any:
-    try:
-        return load_yaml(path.read_text(encoding="utf-8"))
-    except OSError as err:
-        raise SafetyDataError(f"cannot read {path}: {err}") from None
-    except yaml.YAMLError as err:
-        raise SafetyDataError(f"{path}: not valid YAML: {err}") from None
+def _read(path: Path, schema_name: str) -> Any:
+    """A pack or the locales file, read and checked against its schema by the data-file loader."""
+    return read_data_file(path, schema=SCHEMA_DIR / schema_name, error=SafetyDataError)
 
 
 def is_number(term: str) -> bool:
@@ -220,8 +194,7 @@ def load_locales(path: str) -> dict[str, LocaleProfile]:
 
 def _read_locales(path: str) -> dict[str, LocaleProfile]:
     p = Path(path)
-    data = _read_yaml(p)
-    _validate(data, "safety_locales.schema.json", p)
+    data = _read(p, "safety_locales.schema.json")
     raw = data["locales"]
     own = {code: _services(loc, code) for code, loc in raw.items()}
     profiles: dict[str, LocaleProfile] = {}
@@ -302,8 +275,7 @@ def _read_packs(files: list[Path]) -> tuple[TopicPack, ...]:
     for path in files:
         if path.name == "locales.yaml":
             continue
-        data = _read_yaml(path)
-        _validate(data, "safety_topic.schema.json", path)
+        data = _read(path, "safety_topic.schema.json")
         if data["topic"] != path.stem:
             raise SafetyDataError(f"{path}: topic {data['topic']!r} must match the file name")
         packs.append(_pack(data, path.name))

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
+from pipeline.language.sentences import sentence_spans
 from pipeline.rules.safety.packs import APOSTROPHES, Kind, LocaleProfile, Service, is_number, norm_term
 
 # strong: the message itself. weak: an action without the service, a signpost, another country's
@@ -28,22 +29,12 @@ Strength = Literal["strong", "weak", "statement"]
 
 # --------------------------------------------------------------------------- text
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])|\n+")
 _CLAUSE_BREAK = re.compile(r"[,;:\u2013\u2014]|\s-\s")
+# Not the shared word tokeniser: here "A&E", "111.nhs.uk", "1-800-222-1222" and "out-of-hours" are one
+# word each, because the recogniser counts words (an action verb at most seven words before the
+# service, at most three between two services). With the shared one, "Call your local out-of-hours
+# co-ordinated GP-led service or 111." loses its urgent-advice match.
 _WORD = re.compile(r"[A-Za-z0-9&][A-Za-z0-9&'.\-]*[A-Za-z0-9&']|[A-Za-z0-9&]")
-
-
-def sentences(text: str) -> list[tuple[int, int]]:
-    """Sentence spans in `text` (blocks are already sentences; this splits the ones inside them)."""
-    spans = []
-    start = 0
-    for m in _SENTENCE_END.finditer(text):
-        if text[start : m.start()].strip():
-            spans.append((start, m.start()))
-        start = m.end()
-    if text[start:].strip():
-        spans.append((start, len(text.rstrip())))
-    return [(s + len(text[s:e]) - len(text[s:e].lstrip()), e) for s, e in spans]
 
 
 def _words(text: str) -> list[str]:
@@ -290,8 +281,10 @@ def recognise(text: str, profile: LocaleProfile) -> list[MessageMatch]:
     """Every safety message in `text` under `profile`, strong and weak, one per sentence and kind."""
     text = text.translate(APOSTROPHES)  # same length: offsets stay valid
     out: list[MessageMatch] = []
-    for s_start, s_end in sentences(text):
-        out.extend(_recognise_sentence(text[s_start:s_end], s_start, profile))
+    # Blocks are sentences already; the shared splitter (readability's and the terms check's too)
+    # divides the ones that hold several, without breaking at "Dr." or "111.nhs.uk".
+    for span in sentence_spans(text):
+        out.extend(_recognise_sentence(text[span.start : span.end], span.start, profile))
     return out
 
 

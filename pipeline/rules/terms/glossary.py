@@ -14,21 +14,20 @@ finds "Guillain–Barré") and a longer term always wins over its parts ("acute 
 from __future__ import annotations
 
 import functools
-import json
 import re
 import threading
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 import jsonschema
-import yaml
 
 from pipeline import datafiles
 from pipeline.datacache import remembered
-from pipeline.datafiles import load_yaml
+from pipeline.datafiles import DataFileError, read_data_file
+from pipeline.language.sentences import WORD
 from pipeline.language.vocabulary import GlossaryEntry, vocabulary_for
 
 if TYPE_CHECKING:
@@ -38,8 +37,6 @@ GLOSSARY_SCHEMA = datafiles.DATA_SCHEMAS / "glossary.schema.json"
 
 Kind = Literal["term", "abbreviation"]
 
-# A word token: letters and digits, with inner apostrophes ("Crohn's" stays one token).
-_TOKEN = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*")
 # What may sit between two tokens of one multi-word term: spaces, hyphens, dashes, a slash.
 _JOINER = re.compile(r"[\s\-\u2010-\u2014/]*")
 # An acronym token: at least two capitals ("ICU", "NaTHNaC", "PICC"), maybe digits.
@@ -90,7 +87,8 @@ def fold(word: str) -> str:
 
 
 def tokens(text: str) -> list[Token]:
-    return [Token(m.start(), m.end(), m.group(0)) for m in _TOKEN.finditer(text)]
+    """The word tokens of `text` (sentences.WORD: "Crohn's" is one), with their offsets."""
+    return [Token(m.start(), m.end(), m.group(0)) for m in WORD.finditer(text)]
 
 
 def is_acronym(word: str) -> bool:
@@ -104,32 +102,21 @@ def is_acronym(word: str) -> bool:
 # --- the schema ---------------------------------------------------------------------------------
 
 
-def schema_errors(data: Any, schema_path: Path = GLOSSARY_SCHEMA) -> list[str]:
-    """Every place where `data` (the parsed glossary file) breaks the schema, as readable lines."""
-    schema = json.loads(schema_path.read_text(encoding="utf-8"))
-    validator_cls = jsonschema.validators.validator_for(schema)
-    validator = validator_cls(schema)
-    out = []
-    for err in sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path)):
-        where = "/".join(str(p) for p in err.absolute_path) or "(top level)"
-        out.append(f"{where}: {err.message}")
-    return out
-
-
 @functools.lru_cache(maxsize=8)
-def _checked(path: str, mtime: float, schema: str, schema_mtime: float) -> tuple[str, ...]:
-    inputs = (Path(path), Path(schema), Path(__file__), Path(jsonschema.__file__))
-    return remembered("glossary-check", inputs, lambda: _schema_problems(path, schema))
+def _checked(path: str, mtime: float, schema: str, schema_mtime: float) -> str | None:
+    # The check itself is the data-file loader's (datafiles.py): its code counts for the cache too.
+    inputs = (Path(path), Path(schema), Path(__file__), datafiles.CODE,
+              Path(jsonschema.__file__))
+    return remembered("glossary-check", inputs, lambda: _schema_problem(path, schema))
 
 
-def _schema_problems(path: str, schema: str) -> tuple[str, ...]:
+def _schema_problem(path: str, schema: str) -> str | None:
+    """What is wrong with the file (unreadable, not YAML, the first entries that break the schema)."""
     try:
-        data = load_yaml(Path(path).read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as err:
-        return (f"cannot be read as YAML: {err}",)
-    if not Path(schema).is_file():
-        return ()  # no schema installed: nothing to check against
-    return tuple(schema_errors(data, Path(schema)))
+        read_data_file(path, schema=Path(schema))
+    except DataFileError as err:
+        return str(err)
+    return None
 
 
 def check_glossary_file(path: Path, schema_path: Path = GLOSSARY_SCHEMA) -> None:
@@ -139,10 +126,9 @@ def check_glossary_file(path: Path, schema_path: Path = GLOSSARY_SCHEMA) -> None
     except OSError as err:
         raise GlossaryError(f"{path}: the glossary cannot be read: {err}") from err
     schema_stamp = schema_path.stat().st_mtime if schema_path.is_file() else -1.0
-    errors = _checked(str(path), stamp, str(schema_path), schema_stamp)
-    if errors:
-        shown = "; ".join(errors[:5]) + (f"; and {len(errors) - 5} more" if len(errors) > 5 else "")
-        raise GlossaryError(f"{path} does not match {schema_path.name}: {shown}")
+    problem = _checked(str(path), stamp, str(schema_path), schema_stamp)
+    if problem:
+        raise GlossaryError(problem)
 
 
 # --- concepts -----------------------------------------------------------------------------------

@@ -104,7 +104,7 @@ def test_a_broken_glossary_names_the_file_and_entry(tmp_path: Path) -> None:
     with pytest.raises(VocabularyError, match=r"glossary\.yaml: entry 2 has no `term`"):
         read_glossary(bad)
     bad.write_text("entries: [unclosed\n")
-    with pytest.raises(VocabularyError, match="cannot be read as YAML"):
+    with pytest.raises(VocabularyError, match=r"glossary\.yaml is not valid YAML"):
         read_glossary(bad)
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from pipeline.config import from_mapping
+from pipeline.language.sentences import sentences
 from pipeline.rules.safety.packs import LocaleProfile, load_locales
-from pipeline.rules.safety.recognise import MessageMatch, recognise, sentences
+from pipeline.rules.safety.recognise import MessageMatch, recognise
 from tests.support.safety import evaluate, load_labelled
 
 
@@ -125,4 +126,4 @@ def test_matches_carry_sentence_and_service_offsets(profiles: dict[str, LocalePr
 
 def test_sentences_split_inside_blocks_but_not_inside_web_addresses() -> None:
     text = "Go to 111.nhs.uk now. Or call 111 before 6.30pm! Rest."
-    assert [text[s:e] for s, e in sentences(text)] == ["Go to 111.nhs.uk now.", "Or call 111 before 6.30pm!", "Rest."]
+    assert sentences(text) == ["Go to 111.nhs.uk now.", "Or call 111 before 6.30pm!", "Rest."]

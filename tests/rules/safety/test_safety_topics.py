@@ -173,7 +173,7 @@ def test_a_bad_pack_is_reported_with_its_file_and_field(tmp_path: Path) -> None:
     good = yaml.safe_load((RULES_DIR / "sepsis.yaml").read_text(encoding="utf-8"))
     good["requires"][0]["placement"] = "footer"
     (tmp_path / "sepsis.yaml").write_text(yaml.safe_dump(good), encoding="utf-8")
-    with pytest.raises(SafetyDataError, match=r"sepsis\.yaml: requires/0/placement"):
+    with pytest.raises(SafetyDataError, match=r"sepsis\.yaml does not match safety_topic\.schema\.json: requires/0/placement"):
         load_packs(str(tmp_path))
 
 
