@@ -57,6 +57,9 @@ class Waiver(BaseModel):
             raise ValueError("give the excerpt or the fingerprint of the finding it waives")
         if self.approved_on and self.approved_on > self.expires:
             raise ValueError("approved_on is after expires")
+        if self.rule.startswith("SM") and any(c in self.article for c in "*?["):
+            # A missing safety message is waived for one named article, never for a pattern of them.
+            raise ValueError("a safety-message (SM) waiver must name one article, not a pattern")
         return self
 
 

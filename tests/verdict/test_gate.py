@@ -245,3 +245,42 @@ def test_cli_bad_waivers_file_fails_before_auditing(site: Path, tmp_path: Path) 
     assert not (tmp_path / "out" / "report.json").exists()
     code, output = _audit(site, tmp_path / "out", "--baseline", str(tmp_path / "nope.json"))
     assert code == 2 and "baseline not found" in output
+
+
+def test_known_records_since_when_and_carries_it_from_baseline_to_baseline(tmp_path: Path) -> None:
+    first = sample_run()
+    first.id, first.finished_at = "run-first", "2026-10-01T09:00:00+00:00"
+    path = _baseline(tmp_path, first)
+    second = sample_run()
+    second.id, second.finished_at = "run-second", "2026-11-01T09:00:00+00:00"
+    apply_gate(second, inputs=GateInputs(baseline=load_baseline(path)), today=TODAY)
+    known = [f for f in _sepsis(second) if f.suppressed and f.suppressed["kind"] == "baseline"]
+    assert known and all(f.suppressed["since"] == {"run": "run-first", "date": "2026-10-01"} for f in known)
+    assert "still failing since run run-first of 2026-10-01" in known[0].suppressed["reason"]
+    folder = tmp_path / "second"
+    folder.mkdir()
+    later = json_report.write(second, folder)
+    third = sample_run()
+    apply_gate(third, inputs=GateInputs(baseline=load_baseline(later)), today=TODAY)
+    again = [f for f in _sepsis(third) if f.suppressed and f.suppressed["kind"] == "baseline"]
+    assert again and all(f.data["baseline"]["since"]["run"] == "run-first" for f in again)
+
+
+def test_a_failing_safety_message_is_never_absorbed_by_the_baseline(tmp_path: Path) -> None:
+    def with_safety_failure() -> RunResult:
+        run = sample_run()
+        run.articles[1].findings.append(finding("SM002", "No urgent advice was found.", level="warning"))
+        run.articles[1].findings.append(finding("SM004", "Another country's number.", outcome="review",
+                                                level="warning"))
+        return run
+
+    path = _baseline(tmp_path, with_safety_failure())
+    run = with_safety_failure()
+    report = apply_gate(run, inputs=GateInputs(baseline=load_baseline(path)), today=TODAY)
+    sm002 = next(f for f in _sepsis(run) if f.rule == "SM002")
+    sm004 = next(f for f in _sepsis(run) if f.rule == "SM004")
+    assert sm002.counts and sm002.data["baseline"] == {**sm002.data["baseline"], "state": "unchanged", "blocks": "safety"}
+    assert not sm004.counts  # a safety finding for review (not a fail) is known like any other
+    assert report.baseline is not None and report.baseline.safety_kept == 1
+    run.fail_on = "warning"
+    assert apply_gate(run, inputs=GateInputs(baseline=load_baseline(path)), today=TODAY).verdict == "fail"
