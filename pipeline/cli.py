@@ -37,6 +37,8 @@ def audit(
     browser: Annotated[bool, typer.Option("--browser", help="Also run axe-core in headless Chromium")] = False,
     waivers: Annotated[Path | None, typer.Option("--waivers", help="Waivers file")] = None,
     baseline: Annotated[Path | None, typer.Option("--baseline", help="An earlier report.json")] = None,
+    context: Annotated[str | None, typer.Option(
+        "--context", help="scheduled (a site audit) or pr (a pull-request gate: an overdue review is a note)")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
 ) -> None:
     """Audit articles and write the report; exit 1 when the gate fails."""
@@ -49,6 +51,8 @@ def audit(
         overrides["fail_on"] = fail_on
     if locale:
         overrides["locale"] = locale
+    if context:
+        overrides["context"] = context
     if no_grammar:
         overrides["grammar"] = {"enabled": False}
     if browser:

@@ -28,7 +28,7 @@ def facts(data: dict[str, Any]) -> list[tuple[str, str]]:
     """A finding's extra facts as (label, text) for display; gate marks are shown elsewhere."""
     out = []
     for key, value in data.items():
-        if key in ("waiver", "baseline") or value in (None, "", [], {}):
+        if key in ("waiver", "baseline", "context") or value in (None, "", [], {}):
             continue
         if isinstance(value, str | int | float):
             text = number(value)

@@ -171,6 +171,10 @@ def clear_gate_marks(run: RunResult) -> None:
         for f in a.findings:
             if f.suppressed and f.suppressed.get("kind") in ("waiver", "baseline"):
                 f.suppressed = None
+            context = f.data.get("context")
+            if isinstance(context, dict) and context.get("level") in ("error", "warning", "note"):
+                f.level = context["level"]  # the level before a pull-request gate lowered it
+                f.data = {k: v for k, v in f.data.items() if k != "context"}
             if "waiver" in f.data or "baseline" in f.data:
                 f.data = {k: v for k, v in f.data.items() if k not in ("waiver", "baseline")}
 

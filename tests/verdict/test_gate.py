@@ -284,3 +284,19 @@ def test_a_failing_safety_message_is_never_absorbed_by_the_baseline(tmp_path: Pa
     assert report.baseline is not None and report.baseline.safety_kept == 1
     run.fail_on = "warning"
     assert apply_gate(run, inputs=GateInputs(baseline=load_baseline(path)), today=TODAY).verdict == "fail"
+
+
+def test_a_pull_request_gate_lowers_only_the_calendar_and_regating_restores_it() -> None:
+    from pipeline.config import from_mapping
+
+    run = sample_run()
+    cu = finding("CU003", "The next review was due 1 March 2025.", level="error")
+    run.articles[0].findings.append(cu)
+    pr = from_mapping({"context": "pr"})
+    report = apply_gate(run, pr, inputs=GateInputs(), today=TODAY)
+    assert cu.level == "note" and not any(f is cu for f in run.articles[0].findings if f.level == "error")
+    assert report.verdict == "fail"  # the sepsis article's own errors still count
+    apply_gate(run, from_mapping({}), inputs=GateInputs(), today=TODAY)
+    assert cu.level == "error" and "context" not in cu.data
+    apply_gate(run, from_mapping({"context": "pr", "currency": {"gate_in_pr": True}}), inputs=GateInputs(), today=TODAY)
+    assert cu.level == "error"

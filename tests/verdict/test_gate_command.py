@@ -171,3 +171,26 @@ def test_the_terminal_lists_what_blocks_with_line_and_column(tmp_path: Path) -> 
     blocking = _report(tmp_path / "out")["gate"]["blocking"]
     assert len(lines) == blocking
 
+
+def test_an_overdue_review_does_not_fail_a_pull_request_unless_configured(tmp_path: Path) -> None:
+    # type-2-diabetes.html: its next review date passed (CU003) and it has other errors; a page of its own
+    # whose only error is the overdue review shows the difference.
+    page = tmp_path / "content" / "colds.html"
+    page.parent.mkdir()
+    page.write_text(
+        '<!DOCTYPE html><html lang="en-GB"><head><title>Colds</title></head><body><main><article><h1>Colds</h1>'
+        "<p>A cold is a mild infection of the nose and throat. It gets better on its own.</p>"
+        "<p>Rest and drink plenty of fluids.</p><p>Page last reviewed: 1 March 2024. Next review due: 1 March 2025.</p>"
+        "</article></main></body></html>", encoding="utf-8")
+    scheduled = _audit(str(page.parent), "--out", str(tmp_path / "a"))
+    assert scheduled.exit_code == 1 and "  CU003  " in scheduled.output, scheduled.output
+    pr = _audit(str(page.parent), "--out", str(tmp_path / "b"), "--context", "pr")
+    assert pr.exit_code == 0, pr.output
+    [cu] = [f for f in _report(tmp_path / "b")["articles"][0]["findings"] if f["rule"] == "CU003"]
+    assert cu["level"] == "note" and cu["data"]["context"] == {"name": "pr", "level": "error"}
+    assert "A note in this pull-request gate" in _article_page(tmp_path / "b", "colds.html")
+    cfg = tmp_path / "health-audit.toml"
+    cfg.write_text("[currency]\ngate_in_pr = true\n", encoding="utf-8")
+    strict = _audit(str(page.parent), "--out", str(tmp_path / "c"), "--context", "pr", "--config", str(cfg))
+    assert strict.exit_code == 1
+    assert _audit(str(page.parent), "--context", "nightly").exit_code == 2
