@@ -300,3 +300,14 @@ def test_a_pull_request_gate_lowers_only_the_calendar_and_regating_restores_it()
     assert cu.level == "error" and "context" not in cu.data
     apply_gate(run, from_mapping({"context": "pr", "currency": {"gate_in_pr": True}}), inputs=GateInputs(), today=TODAY)
     assert cu.level == "error"
+
+
+def test_default_levels_follow_clinical_weight() -> None:
+    """Errors: a missing or misplaced safety message, an article not audited, content past its review
+    date. Long sentences and unexplained terms are warnings, so they do not outweigh 'no 999'."""
+    from pipeline.rules import RULES
+
+    for code in ("SM001", "SM003", "EX001", "EX002", "EX003", "CU003", "GR900"):
+        assert RULES[code].default_level == "error", code
+    for code in ("RD004", "RD005", "MT001", "MT002", "MT003"):
+        assert RULES[code].default_level == "warning", code
