@@ -271,6 +271,10 @@ def _safety_label(a: ArticleResult, f: Finding) -> str | None:
 def main_problem(a: ArticleResult, fail_on: str) -> str | None:
     """The one problem a reviewer should see first on the run index, in words; None when nothing counts."""
     live = [f for f in a.findings if f.counts]
+    prefix = ""
+    if not live:  # known is not none: name the main known problem, marked as known
+        live = [f for f in a.findings if still_failing(f)]
+        prefix = "Known, still failing: "
     if not live:
         return None
     if a.status == "error":
@@ -282,4 +286,4 @@ def main_problem(a: ArticleResult, fail_on: str) -> str | None:
     if len(text) > 90:
         text = text[:89].rstrip() + "…"
     same = sum(f.rule == top.rule for f in live) - 1
-    return text + (f" (and {same} more like it)" if same else "")
+    return prefix + text + (f" (and {same} more like it)" if same else "")

@@ -91,6 +91,7 @@ def test_known_is_not_pass(against_baseline: tuple[Any, Path], baseline: Path) -
     assert f"Known, {since}" in page  # on each known card
     index = (out / "index.html").read_text(encoding="utf-8")
     assert "✓</span> None" not in index and "known, still failing since" in index
+    assert "<td>Known, still failing: " in index  # the main problem of a page with only known findings
     summary = (out / "summary.md").read_text(encoding="utf-8")
     known = _report(out)["gate"]["baseline"]["unchanged"]
     assert f"0 new ({known} known)" in summary
