@@ -287,6 +287,40 @@ def article_figures() -> None:
     )
 
 
+def heldout_rd001() -> None:
+    """RD001's verdict on each held-out real page (bench/heldout), with the figures it judged by.
+
+    For calibration: pages written to NHS standards should pass or come close, jargon-dense clinical
+    pages should fail. The held-out labels carry no reading-level verdict, so this prints the figures
+    beside each page's publisher and kind for a reader to judge; it tunes nothing."""
+    from pipeline.config import from_mapping
+    from pipeline.run.runner import run_audit
+
+    pages = sorted((ROOT / "bench" / "heldout" / "pages").glob("*.html"))
+    if not pages:
+        print("\nRD001 on the held-out pages: skipped (bench/heldout/pages is empty)")
+        return
+    config = from_mapping({"select": ["RD001", "RD900"], "grammar": {"enabled": False},
+                           "history": {"enabled": False}, "runner": {"processes": 1}})
+    run = run_audit([str(p) for p in pages], config, record_history=False)
+    target = config.readability.target_reading_age
+    print(f"\nRD001 on the {len(pages)} held-out real pages (target UK reading age {target:g}; SMOG + 5):")
+    print(f"  {'page':<40}{'kind':<11}{'words':>6}{'SMOG':>6}{'age':>6}{'FK':>6}  RD001")
+    verdicts = []
+    for a in run.articles:
+        label = ROOT / "bench" / "heldout" / "labels" / (Path(a.source).stem + ".json")
+        kind = json.loads(label.read_text(encoding="utf-8")).get("kind", "?") if label.exists() else "?"
+        rd = a.metrics.get("readability") or {}
+        rd001 = next((f for f in a.findings if f.rule == "RD001"), None)
+        verdict = "not scored" if rd.get("uk_reading_age") is None else (
+            "fail" if rd001 is not None and rd001.outcome == "fail" else "pass")
+        verdicts.append(verdict)
+        print(f"  {Path(a.source).stem[:39]:<40}{kind[:10]:<11}{rd.get('words', 0):>6}"
+              f"{rd.get('smog', float('nan')):>6.1f}{rd.get('uk_reading_age', float('nan')):>6.1f}"
+              f"{rd.get('flesch_kincaid_grade', float('nan')):>6.1f}  {verdict}")
+    print(f"  {verdicts.count('pass')} pass, {verdicts.count('fail')} fail, {verdicts.count('not scored')} not scored")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--build-words", action="store_true", help="rebuild tests/data/syllables_*.tsv")
@@ -296,6 +330,7 @@ def main() -> None:
         return
     syllable_figures()
     article_figures()
+    heldout_rd001()
 
 
 if __name__ == "__main__":

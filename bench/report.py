@@ -3,7 +3,11 @@ it is, and what headless Chromium with axe-core says about the pages.
 
     .venv/bin/python -m bench.report                      # samples/articles, grammar off
     .venv/bin/python -m bench.report --grammar            # with LanguageTool (slower to start)
-    .venv/bin/python -m bench.report --screenshot docs/report-article.png --summary docs/summary-sample.md
+    .venv/bin/python -m bench.report --grammar --screenshot docs/report-article.png --summary docs/summary-sample.md
+
+The screenshots are the busiest article page's top, its text (`-text.png`) and its sign-off as
+printed (`-signoff.png`); the summary samples are the run's and the same run under a baseline of
+itself (`-baseline.md`).
 
 It prints: the audit time (for context), the gate time, per-format write times (median of several
 writes) and sizes for the samples and for a synthetic run of 200 articles x 40 findings, and per page
@@ -112,7 +116,13 @@ def browser_figures(folder: Path, run: RunResult, screenshot: Path | None) -> No
             assert box is not None
             clip = {"x": box["x"], "y": box["y"], "width": box["width"], "height": min(box["height"], 1500)}
             page.screenshot(path=str(text), full_page=True, clip=clip)  # type: ignore[arg-type]
-            print(f"screenshots: {screenshot} and {text} ({worst.source})")
+            signoff = screenshot.with_name(screenshot.stem + "-signoff.png")
+            page.set_viewport_size({"width": 900, "height": 1270})  # about A4 at 96 dpi, as printed
+            page.goto((folder / f"signoff-{worst.id}.html").as_uri())
+            page.emulate_media(media="print")
+            page.screenshot(path=str(signoff), full_page=True)
+            page.emulate_media(media="screen")
+            print(f"screenshots: {screenshot}, {text} and {signoff} ({worst.source})")
         browser.close()
 
 
@@ -141,6 +151,10 @@ def main(argv: list[str] | None = None) -> int:
         same = apply_gate(run, config, inputs=GateInputs(baseline=baseline), today=date.today())
         print(f"gate against a baseline of the same run: {same.verdict}, {same.known} known, applied in "
               f"{(time.perf_counter() - t) * 1000:.1f} ms")
+        if args.summary:  # the same samples under a baseline of themselves: "0 new (N known)"
+            known = args.summary.with_name(args.summary.stem + "-baseline.md")
+            known.write_text(markdown.render(run, same), encoding="utf-8")
+            print(f"summary under a baseline: {known}")
         gate = apply_gate(run, config, inputs=GateInputs(), today=date.today())
         print(f"gate: {gate.verdict}, {gate.blocking} blocking")
         findings = sum(len(a.findings) for a in run.articles)

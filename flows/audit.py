@@ -21,7 +21,7 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_link_artifact, create_markdown_artifact, create_table_artifact
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from pipeline.api import gate_and_write, record_history
+from pipeline.api import check_sources, gate_and_write, record_history
 from pipeline.config import Config, from_mapping, load_config
 from pipeline.errors import ConfigError, LanguageToolUnavailable
 from pipeline.ingest.sources import Source
@@ -158,6 +158,7 @@ def audit_flow(
     """Audit every article and write the report; returns the run summary and the output paths."""
     logger = get_run_logger()
     config = load_config(config_path, overrides)
+    check_sources(list(sources or config.sources))  # a missing path or an empty folder: exit 2, as the command
     inputs = GateInputs.from_config(config)  # a bad waivers or baseline file fails before the audit
     start = begin_run(list(sources or config.sources), config)
     items, fingerprint = start.items, start.fingerprint

@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from pipeline.config import Config
+from pipeline.errors import ConfigError
 from pipeline.history import run_fingerprint
 from pipeline.model import ArticleResult, RunResult
 from pipeline.output.writer import write_outputs
@@ -38,7 +39,11 @@ def audit(
 ) -> AuditOutcome:
     """Audit, gate and write. A bad waivers or baseline file fails (ConfigError) before any audit.
 
+    A local source that does not exist, or a folder with no articles in it, is a ConfigError too:
+    auditing nothing must never pass the gate.
+
     `automatic_processes`: see `run_audit` (the command line passes True)."""
+    check_sources(sources)
     inputs = GateInputs.from_config(config)
     if show_progress:
         from rich.progress import Progress
@@ -60,6 +65,15 @@ def audit(
     gate, written = gate_and_write(run, config, inputs=inputs)
     record_history(run, config)
     return AuditOutcome(run, gate, written)
+
+
+def check_sources(sources: list[str]) -> None:
+    """Raise ConfigError naming every local source that does not exist or holds no article."""
+    from pipeline.ingest.sources import source_problems
+
+    problems = source_problems(sources)
+    if problems:
+        raise ConfigError("\n".join(problems))
 
 
 def record_history(run: RunResult, config: Config) -> None:

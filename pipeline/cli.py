@@ -37,6 +37,8 @@ def audit(
     browser: Annotated[bool, typer.Option("--browser", help="Also run axe-core in headless Chromium")] = False,
     waivers: Annotated[Path | None, typer.Option("--waivers", help="Waivers file")] = None,
     baseline: Annotated[Path | None, typer.Option("--baseline", help="An earlier report.json")] = None,
+    context: Annotated[str | None, typer.Option(
+        "--context", help="scheduled (a site audit) or pr (a pull-request gate: an overdue review is a note)")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
 ) -> None:
     """Audit articles and write the report; exit 1 when the gate fails."""
@@ -49,6 +51,8 @@ def audit(
         overrides["fail_on"] = fail_on
     if locale:
         overrides["locale"] = locale
+    if context:
+        overrides["context"] = context
     if no_grammar:
         overrides["grammar"] = {"enabled": False}
     if browser:
@@ -79,13 +83,37 @@ def audit(
     raise typer.Exit(EXIT_FAIL if outcome.run.summary()["gate"] == "fail" else EXIT_PASS)
 
 
+MAX_BLOCKERS = 100
+
+
+def _print_blockers(run: RunResult, fail_on: str, baseline: bool) -> None:
+    """Each finding that fails the gate as `path:line:col  RULE  message`, new ones first."""
+    from pipeline.output.views import blockers
+
+    found = blockers(run, fail_on)
+    for b in found[:MAX_BLOCKERS]:
+        known = "" if b.new or not baseline else "  (known, still failing: a safety failure is never absorbed)"
+        typer.echo(b.one_line() + known)
+    if len(found) > MAX_BLOCKERS:
+        typer.echo(f"…and {len(found) - MAX_BLOCKERS} more blocking findings; see summary.md or the report")
+
+
 def _print_summary(run: RunResult, written: dict[str, Path], gate: GateReport | None = None) -> None:
+    from pipeline.output.views import grammar_gap, known_summary
+
     s = run.summary()
+    _print_blockers(run, gate.fail_on if gate else run.fail_on, bool(gate and gate.baseline))
     typer.echo(
         f"{s['audited']}/{s['articles']} articles audited · {s['errors']} errors · "
         f"{s['warnings']} warnings · {s['notes']} notes · gate: {s['gate'].upper()}"
     )
+    gap = grammar_gap(run)
+    if gap:
+        typer.echo(f"  {gap}")
     if gate is not None:
+        if gate.known:
+            since = known_summary([f for a in run.articles for f in a.findings])[1]
+            typer.echo(f"  {gate.known} known findings are still failing since {since} (not blocking, not fixed)")
         if gate.waived or gate.waivers:
             typer.echo(
                 f"  waivers: {gate.waived} findings waived; {len(gate.expired_waivers)} expired, "
@@ -97,9 +125,9 @@ def _print_summary(run: RunResult, written: dict[str, Path], gate: GateReport | 
             typer.echo(f"    unused: entry {w.index + 1}, {w.waiver.rule} on {w.waiver.article} matches nothing")
         if gate.baseline:
             b = gate.baseline
-            typer.echo(
-                f"  baseline {b.run_id}: {b.new} new, {b.worse} worse, {b.unchanged} known, {b.fixed} fixed"
-            )
+            typer.echo(f"  baseline {b.label}: {b.new} new ({b.unchanged} known), {b.worse} worse, {b.fixed} fixed")
+            if b.safety_kept:
+                typer.echo(f"    {b.safety_kept} known safety failures still count: a baseline never absorbs them")
     for fmt, path in written.items():
         typer.echo(f"  {fmt:5} {path}")
 

@@ -160,6 +160,9 @@ class AccessibilityConfig(Section):
 
 class CurrencyConfig(Section):
     max_age_years: float = 3.0  # PIF TICK: review at least every three years
+    # Whether an overdue next review (CU003) fails a pull-request gate (`context = "pr"`). Off: the
+    # calendar does not fail a PR that did not touch the content; the scheduled audit catches it.
+    gate_in_pr: bool = False
     today: str | None = None  # ISO date the dates are judged against; default: the day of the run
 
     @field_validator("today")
@@ -247,6 +250,9 @@ class Config(Section):
     out: str = "out/report"
     formats: list[OutputFormat] = Field(default_factory=lambda: list(OUTPUT_FORMATS))
     fail_on: Literal["error", "warning", "never"] = "error"
+    # "scheduled" (a site audit) or "pr" (a pull-request gate): in "pr", CU003 is a note unless
+    # currency.gate_in_pr is set.
+    context: Literal["scheduled", "pr"] = "scheduled"
     select: list[str] = Field(default_factory=list)  # codes or family prefixes; empty: the defaults
     ignore: list[str] = Field(default_factory=list)
     levels: dict[str, Literal["error", "warning", "note"]] = Field(default_factory=dict)

@@ -24,6 +24,8 @@ if TYPE_CHECKING:
     from pipeline.config import Config
 
 ARTICLE_SUFFIXES = {".html", ".htm", ".xhtml", ".md", ".markdown", ".txt"}
+# As a message lists them: the common four first.
+_SUFFIXES_SAID = ".html, .htm, .md, .txt, .xhtml, .markdown"
 _SITEMAP_SUFFIXES = (".xml", ".xml.gz")
 _MAX_DEPTH = 3  # sitemap index -> sitemap index -> sitemap
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
@@ -50,6 +52,28 @@ def is_sitemap(item: str) -> bool:
     return name.endswith(_SITEMAP_SUFFIXES)
 
 
+def _article_files(folder: Path) -> list[Path]:
+    return [f for f in sorted(folder.rglob("*")) if f.is_file() and f.suffix.lower() in ARTICLE_SUFFIXES]
+
+
+def source_problems(items: list[str]) -> list[str]:
+    """What is wrong with the local sources named: a path that does not exist, a folder with no articles.
+
+    Either would otherwise audit nothing and pass the gate; the command line and the flow stop with
+    exit code 2 and these messages instead. URLs are checked when they are fetched.
+    """
+    problems: list[str] = []
+    for item in items:
+        if is_url(item) or _SCHEME.match(item):
+            continue
+        p = Path(item)
+        if not p.exists():
+            problems.append(f"{item} does not exist")
+        elif p.is_dir() and not _article_files(p):
+            problems.append(f"no articles found in {item} (looked for {_SUFFIXES_SAID})")
+    return problems
+
+
 def expand(items: list[str], config: Config | None = None) -> list[Source]:
     """Every article named by `items` and by the configuration's `sitemaps`, once each, in order."""
     from pipeline.config import Config
@@ -66,11 +90,7 @@ def expand(items: list[str], config: Config | None = None) -> list[Source]:
         else:
             p = Path(item)
             if p.is_dir():
-                found = [
-                    Source("file", str(f))
-                    for f in sorted(p.rglob("*"))
-                    if f.is_file() and f.suffix.lower() in ARTICLE_SUFFIXES
-                ]
+                found = [Source("file", str(f)) for f in _article_files(p)]
             else:
                 found = [Source("file", item)]  # a missing file becomes an EX finding later
         for s in found:

@@ -12,9 +12,7 @@ from __future__ import annotations
 import base64
 import functools
 import hashlib
-import json
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +20,16 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from pipeline import datafiles
-from pipeline.model import FAMILIES, LEVEL_RANK, LEVELS, ArticleResult, Finding, RunResult
+from pipeline.model import FAMILIES, LEVEL_RANK, LEVELS, ArticleResult, RunResult
+from pipeline.output.article_text import (
+    Numbered,
+    card_facts,
+    facts,
+    grouped,
+    number,
+    numbered_findings,
+    text_pieces,
+)
 from pipeline.output.views import (
     LEVEL_ICON,
     STATUS_ICON,
@@ -34,6 +41,11 @@ from pipeline.output.views import (
     checked_families,
     earlier_runs,
     gate_state,
+    grammar_gap,
+    grammar_not_checked,
+    known_since,
+    known_summary,
+    main_problem,
     scorecard,
 )
 from pipeline.rules import RULES
@@ -130,153 +142,20 @@ def article_filename(a: ArticleResult) -> str:
     return f"article-{a.id}.html"
 
 
-def number(value: Any) -> str:
-    if isinstance(value, bool) or value is None:
-        return "–"
-    if isinstance(value, float):
-        return f"{value:g}"
-    return str(value)
+def signoff_filename(a: ArticleResult) -> str:
+    return f"signoff-{a.id}.html"
 
 
-def facts(data: dict[str, Any]) -> list[tuple[str, str]]:
-    """A finding's extra facts as (label, text) for display; gate marks are shown elsewhere."""
-    out = []
-    for key, value in data.items():
-        if key in ("waiver", "baseline") or value in (None, "", [], {}):
-            continue
-        if isinstance(value, str | int | float):
-            text = number(value)
-        elif isinstance(value, list) and all(isinstance(v, str | int | float) for v in value):
-            text = ", ".join(number(v) for v in value)
-        else:
-            text = json.dumps(value, ensure_ascii=False, default=str)
-        out.append((key.replace("_", " "), text[:500]))
-    return out
+SIGNOFF_ITEMS, SIGNOFF_TERMS = 12, 20  # what fits one or two A4 pages with the checklist and the fields
 
 
-# --- the article text with findings in place --------------------------------------------------
-
-
-@dataclass
-class Badge:
-    number: int
-    level: str
-    state: str | None
-    label: str  # what a screen reader hears
-
-
-@dataclass
-class Segment:
-    text: str
-    level: str | None = None  # worst level among the counting findings over this text
-    muted: bool = False  # only waived or known findings here
-    badges: list[Badge] = field(default_factory=list)
-
-
-@dataclass
-class Piece:
-    kind: str
-    level: int | None
-    segments: list[Segment]
-
-
-@dataclass
-class Numbered:
-    number: int
-    finding: Finding
-    in_text: bool
-
-
-def _valid_span(f: Finding, size: int) -> bool:
-    return f.span is not None and 0 <= f.span.start <= f.span.end <= size and size > 0
-
-
-def _ranges(a: ArticleResult) -> list[tuple[int, int, str, int | None]]:
-    """Blocks in order, with any stretch of text no block covers kept as a paragraph."""
-    size = len(a.text)
-    out: list[tuple[int, int, str, int | None]] = []
-    pos = 0
-    for b in sorted(a.blocks, key=lambda b: b.start):
-        start, end = max(b.start, pos), min(b.end, size)
-        if start >= end:
-            continue
-        if a.text[pos:start].strip():
-            out.append((pos, start, "paragraph", None))
-        out.append((start, end, b.kind, b.level))
-        pos = end
-    if a.text[pos:].strip():
-        out.append((pos, size, "paragraph", None))
-    return out
-
-
-def _badge(n: Numbered) -> Badge:
-    f = n.finding
-    state = gate_state(f)
-    extra = {"waived": ", waived", "known": ", known from the baseline", "expired": ", waiver expired"}.get(
-        state or "", ""
-    )
-    return Badge(n.number, f.level, state, f"Finding {n.number}, {f.level}{extra}: {f.message}")
-
-
-def text_pieces(a: ArticleResult, numbered: list[Numbered]) -> list[Piece]:
-    size = len(a.text)
-    marks = [n for n in numbered if n.in_text]
-    pieces: list[Piece] = []
-    ranges = _ranges(a)
-    for ps, pe, kind, level in ranges:
-        cuts = {ps, pe}
-        for n in marks:
-            assert n.finding.span is not None
-            for edge in (n.finding.span.start, n.finding.span.end):
-                if ps < edge < pe:
-                    cuts.add(edge)
-        edges = sorted(cuts)
-        segments = []
-        for x, y in zip(edges, edges[1:], strict=False):
-            over = [n.finding for n in marks if n.finding.span and n.finding.span.start < y and n.finding.span.end > x]
-            live = [f for f in over if f.counts]
-            seg = Segment(a.text[x:y])
-            if live:
-                seg.level = max((f.level for f in live), key=lambda lv: LEVEL_RANK[lv])
-            elif over:
-                seg.muted = True
-            segments.append(seg)
-        pieces.append(Piece(kind, level, segments))
-    # Each badge goes where its finding ends, like a footnote mark.
-    for n in marks:
-        assert n.finding.span is not None
-        anchor = min(max(n.finding.span.end, n.finding.span.start), size)
-        target = None
-        for piece, (ps, _pe, _k, _l) in zip(pieces, ranges, strict=True):
-            if ps < anchor or (ps == anchor and n.finding.span.start == n.finding.span.end):
-                target = (piece, ps)
-        if target is None:
-            if not pieces:
-                continue
-            target = (pieces[0], ranges[0][0])
-        piece, ps = target
-        pos = ps
-        chosen = piece.segments[-1]
-        for seg in piece.segments:
-            pos += len(seg.text)
-            if pos >= anchor:
-                chosen = seg
-                break
-        chosen.badges.append(_badge(n))
-    return pieces
-
-
-def grouped(pieces: list[Piece]) -> list[dict[str, Any]]:
-    """Consecutive list items become one list."""
-    out: list[dict[str, Any]] = []
-    for p in pieces:
-        if p.kind == "list_item" and out and out[-1]["kind"] == "list":
-            out[-1]["items"].append(p)
-        elif p.kind == "list_item":
-            out.append({"kind": "list", "items": [p]})
-        else:
-            out.append({"kind": p.kind, "piece": p})
-    return out
+def open_terms(a: ArticleResult) -> list[str]:
+    """The medical terms still to explain (counting MT findings), once each, in order of first use."""
+    terms: dict[str, str] = {}
+    for f in a.findings:
+        if f.family == "MT" and f.counts and f.excerpt:
+            terms.setdefault(f.excerpt.casefold(), f.excerpt)
+    return list(terms.values())
 
 
 # --- readability and safety views -------------------------------------------------------------
@@ -363,20 +242,18 @@ def safety_view(a: ArticleResult) -> dict[str, Any] | None:
 # --- pages ------------------------------------------------------------------------------------
 
 
-def numbered_findings(a: ArticleResult) -> list[Numbered]:
-    size = len(a.text)
-    out: list[Numbered] = []
-    for f in a.findings:
-        if f.outcome in ("fail", "review"):
-            out.append(Numbered(len(out) + 1, f, _valid_span(f, size)))
-    return out
-
-
 def article_context(run: RunResult, a: ArticleResult, gate: GateReport, families: list[str]) -> dict[str, Any]:
     numbered = numbered_findings(a)
-    scores: list[FamilyScore] = scorecard(a, families, gate.fail_on)
+    grammar_missing = grammar_not_checked(run, a)
+    scores: list[FamilyScore] = scorecard(a, families, gate.fail_on, grammar_missing)
     fingerprints = dict(zip(map(id, a.findings), _fingerprints(a), strict=True))
+    known, since = known_summary(a.findings)
     return {
+        "known": known,
+        "known_since": since,
+        "since_of": known_since,
+        "card_facts": lambda f: card_facts(a, f),
+        "grammar_missing": grammar_missing,
         "run": run,
         "a": a,
         "gate": gate,
@@ -387,6 +264,9 @@ def article_context(run: RunResult, a: ArticleResult, gate: GateReport, families
         "blocks": grouped(text_pieces(a, numbered)),
         "fingerprint": lambda f: fingerprints.get(id(f), ""),
         "blocking": sum(blocks_gate(n.finding, gate.fail_on) for n in numbered),
+        "blockers": blocking_first([n for n in numbered if blocks_gate(n.finding, gate.fail_on)]),
+        "card_families": [c for c in FAMILIES if any(n.finding.family == c for n in numbered)],
+        "card_levels": [lv for lv in LEVELS if any(n.finding.level == lv for n in numbered)],
         "gate_state": gate_state,
         "baseline_state": baseline_state,
         "rd": readability_view(a, run),
@@ -394,10 +274,28 @@ def article_context(run: RunResult, a: ArticleResult, gate: GateReport, families
         "safety_ran": "SM" in families,
         "glossary": [n for n in numbered if n.finding.family == "MT"],
         "passes": [f for f in a.findings if f.outcome in ("pass", "not_applicable")],
+        "signoff_link": signoff_filename(a),
+        "full_report": article_filename(a),
+        "terms": open_terms(a),
+        "max_items": SIGNOFF_ITEMS,
+        "max_terms": SIGNOFF_TERMS,
         "source_link": a.source if a.source.startswith(("http://", "https://")) else None,
         "families": families,
         "lang": a.language if a.language and _LANG.fullmatch(a.language) else None,
     }
+
+
+def blocking_first(items: list[Numbered]) -> list[Numbered]:
+    """The blocking list: safety, loading and currency first (clinical weight), then in reading order."""
+    weight = {"SM": 0, "EX": 1, "CU": 2}
+    return sorted(items, key=lambda n: (weight.get(n.finding.family, 9), n.number))
+
+
+def card_filter_css(families: list[str], levels: list[str]) -> str:
+    """Filtering the finding cards without a server or a script: radio buttons and :has()."""
+    rules = [f"body:has(#cf-{fam}:checked) ol.findings > li:not(.fam-{fam}){{display:none}}" for fam in families]
+    rules += [f"body:has(#cl-{lv}:checked) ol.findings > li:not(.lvl-{lv}){{display:none}}" for lv in levels]
+    return "\n".join(rules)
 
 
 def _fingerprints(a: ArticleResult) -> list[str]:
@@ -406,8 +304,14 @@ def _fingerprints(a: ArticleResult) -> list[str]:
     return finding_fingerprints(a.findings)
 
 
-def index_rows(run: RunResult, families: dict[str, list[str]]) -> list[dict[str, Any]]:
+def target_age(run: RunResult) -> float:
+    cfg = run.config.get("readability") if isinstance(run.config.get("readability"), dict) else {}
+    return float((cfg or {}).get("target_reading_age", 11.0))
+
+
+def index_rows(run: RunResult, families: dict[str, list[str]], fail_on: str = "error") -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
+    target = target_age(run)
     for a in sorted(run.articles, key=_severity_order):
         counts = a.counts()
         worst = a.worst_level()
@@ -432,10 +336,13 @@ def index_rows(run: RunResult, families: dict[str, list[str]]) -> list[dict[str,
                 "classes": " ".join(sorted(classes)),
                 "families": [(FAMILIES[k], v) for k, v in sorted(fam_counts.items(), key=lambda kv: list(FAMILIES).index(kv[0]))],
                 "age": (rd or {}).get("uk_reading_age"),
+                "target": target,
+                "main": main_problem(a, fail_on),
                 "new": bool(change.get("new")),
                 "errors_delta": None if errors_before is None else counts["error"] - errors_before,
                 "waived": sum(gate_state(f) == "waived" for f in a.findings),
-                "known": sum(gate_state(f) == "known" for f in a.findings),
+                "known": known_summary(a.findings)[0],
+                "known_since": known_summary(a.findings)[1],
             }
         )
     return rows
@@ -454,11 +361,13 @@ def write(run: RunResult, out: Path, gate: GateReport | None = None) -> Path:
     families = checked_families(run)
     run_families = [code for code in FAMILIES if any(code in fams for fams in families.values())]
     css = stylesheet()
-    page_csp = csp(css, None)
     for a in run.articles:
         ctx = article_context(run, a, gate, families.get(a.id, []))
-        html = env.get_template("article.html.j2").render(css=Markup(css), csp=page_csp, **ctx)
+        page_css = css + "\n" + card_filter_css(ctx["card_families"], ctx["card_levels"])
+        html = env.get_template("article.html.j2").render(css=Markup(page_css), csp=csp(page_css, None), **ctx)
         (out / article_filename(a)).write_text(html, encoding="utf-8")
+        sheet = env.get_template("signoff.html.j2").render(css=Markup(css), csp=csp(css, None), **ctx)
+        (out / signoff_filename(a)).write_text(sheet, encoding="utf-8")
     index_css = css + "\n" + filter_css(run_families)
     script = index_script()
     index = out / "index.html"
@@ -470,10 +379,12 @@ def write(run: RunResult, out: Path, gate: GateReport | None = None) -> Path:
             run=run,
             gate=gate,
             summary=run.summary(),
-            rows=index_rows(run, families),
+            rows=index_rows(run, families, gate.fail_on),
             run_families=run_families,
             filter_levels=FILTER_LEVELS,
             history=earlier_runs(run),
+            grammar_gap=grammar_gap(run),
+            known_since=known_summary([f for a in run.articles for f in a.findings])[1],
         ),
         encoding="utf-8",
     )

@@ -3,6 +3,8 @@
 A case fails when it holds findings that fail the gate (so CI's test view agrees with the exit
 code); other findings, waived ones and those known from the baseline are listed in its output.
 An article that could not be read is an <error> in its EX case and the other families are skipped.
+Grammar that was switched off is a <skipped> GR case, so the test view shows it was not checked;
+grammar that could not be checked (LanguageTool unavailable) is a GR900 error and fails its case.
 Written with the standard library's ElementTree; consumers such as junitparser, GitLab and
 Jenkins read it.
 """
@@ -14,7 +16,14 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from pipeline.model import FAMILIES, ArticleResult, Finding, RunResult
-from pipeline.output.views import blocks_gate, checked_families, gate_state
+from pipeline.output.views import (
+    GRAMMAR_OFF,
+    blocks_gate,
+    checked_families,
+    gate_state,
+    grammar_not_checked,
+    known_since,
+)
 from pipeline.verdict.gate import GateReport
 
 # Characters XML 1.0 cannot carry even escaped; article text may contain them.
@@ -28,17 +37,23 @@ def _clean(text: str) -> str:
 def _line(f: Finding) -> str:
     where = f" “{f.excerpt}”" if f.excerpt else (f" at {f.selector}" if f.selector else "")
     state = gate_state(f)
+    if state == "known":
+        state = f"known, still failing since {known_since(f)}"
     mark = f" [{state}]" if state else ""
     fix = f"\n    Suggestion: {f.suggestion}" if f.suggestion else ""
     return f"{f.level.upper()} {f.rule} {f.name}{mark}: {f.message}{where}{fix}"
 
 
-def _case(suite: ET.Element, a: ArticleResult, family: str, fail_on: str) -> dict[str, int]:
-    case = ET.SubElement(
+def _testcase(suite: ET.Element, a: ArticleResult, family: str) -> ET.Element:
+    return ET.SubElement(
         suite,
         "testcase",
         {"classname": _clean(a.source), "name": f"{family} {FAMILIES[family]}", "file": _clean(a.source), "time": "0"},
     )
+
+
+def _case(suite: ET.Element, a: ArticleResult, family: str, fail_on: str) -> dict[str, int]:
+    case = _testcase(suite, a, family)
     mine = [f for f in a.findings if f.family == family and f.outcome in ("fail", "review")]
     blocking = [f for f in mine if blocks_gate(f, fail_on)]
     rest = [f for f in mine if f not in blocking]
@@ -76,9 +91,18 @@ def render(run: RunResult, gate: GateReport) -> ET.ElementTree[ET.Element]:
         for name, value in (("source", a.source), ("article_id", a.id), ("status", a.status)):
             ET.SubElement(props, "property", {"name": name, "value": _clean(value)})
         counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
-        for fam in families.get(a.id, []):
-            for k, v in _case(suite, a, fam, gate.fail_on).items():
-                counts[k] += v
+        fams = families.get(a.id, [])
+        switched_off = grammar_not_checked(run, a) == GRAMMAR_OFF and "GR" not in fams
+        for fam in FAMILIES:
+            if fam == "GR" and switched_off:
+                ET.SubElement(_testcase(suite, a, "GR"), "skipped",
+                              {"message": "Grammar and spelling not checked (switched off)."})
+                counts["skipped"] += 1
+            elif fam in fams:
+                for k, v in _case(suite, a, fam, gate.fail_on).items():
+                    counts[k] += v
+            else:
+                continue
             counts["tests"] += 1
         for k, v in counts.items():
             suite.set(k, str(v))

@@ -13,11 +13,12 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.model import LEVEL_RANK, ArticleResult, RunResult
-from pipeline.output.views import LEVEL_ICON, earlier_runs
+from pipeline.output.views import LEVEL_ICON, blockers, earlier_runs, grammar_gap, known_summary
 from pipeline.rules import RULES
 from pipeline.verdict.gate import GateReport
 
 MAX_ROWS = 25
+MAX_BLOCKERS = 20
 MAX_RULES = 10
 MAX_CHARS = 60_000
 _SPECIAL = re.compile(r"([\\`*_\[\]|~])")
@@ -36,19 +37,41 @@ def _worst_key(a: ArticleResult) -> tuple[int, int, int, int]:
     return (-(LEVEL_RANK[worst] if worst else 0), -c["error"], -c["warning"], -c["note"])
 
 
-def _verdict_line(gate: GateReport, s: dict[str, Any]) -> str:
+def _verdict_line(gate: GateReport, s: dict[str, Any], since: str | None) -> str:
+    known = (f"\n\n{gate.known} known finding(s) from the baseline are still failing since {md(since or '?')}: "
+             "they do not block this run, but they are not fixed.") if gate.known else ""
     if gate.verdict == "fail":
         return (f"## ❌ health-audit: publication gate FAILED\n\n{gate.blocking} finding(s) at or above "
-                f"`{gate.fail_on}` must be fixed or waived.")
+                f"`{gate.fail_on}` must be fixed or waived.{known}")
     if gate.fail_on == "never":
         return "## ✅ health-audit: report only (the gate is off: `--fail-on never`)"
+    if gate.known:  # known is not pass: never a bare check mark
+        return f"## ⚠️ health-audit: publication gate passed, nothing new{known}"
     return f"## ✅ health-audit: publication gate passed\n\nNo finding at or above `{gate.fail_on}`."
+
+
+def _blocking_lines(run: RunResult, gate: GateReport) -> list[str]:
+    """What blocks publication, one line each as `path:line:col RULE message`, capped."""
+    found = blockers(run, gate.fail_on)
+    if not found:
+        return []
+    title = "### What blocks publication" + (" (new first)" if gate.baseline else "")
+    lines = [title, ""]
+    for b in found[:MAX_BLOCKERS]:
+        mark = "" if b.new or not gate.baseline else " _(known, still failing: a safety failure is never absorbed)_"
+        lines.append(f"- `{b.location().replace('`', chr(39))}` **{b.finding.rule}** {md(b.finding.message)}{mark}")
+    if len(found) > MAX_BLOCKERS:
+        lines.append(f"- …and {len(found) - MAX_BLOCKERS} more in the full report.")
+    lines.append("")
+    return lines
 
 
 def render(run: RunResult, gate: GateReport) -> str:
     s = run.summary()
+    since = known_summary([f for a in run.articles for f in a.findings])[1]
+    gap = grammar_gap(run)
     lines = [
-        _verdict_line(gate, s),
+        _verdict_line(gate, s, since),
         "",
         f"**{s['audited']} of {s['articles']} articles audited**"
         + (f" ({s['failed_to_audit']} could not be read)" if s["failed_to_audit"] else "")
@@ -57,8 +80,11 @@ def render(run: RunResult, gate: GateReport) -> str:
         + (f" · {gate.known} known from the baseline" if gate.known else ""),
         "",
     ]
+    if gap:
+        lines += [f"⚠️ {gap}", ""]
+    lines += _blocking_lines(run, gate)
     history = earlier_runs(run)
-    if history:
+    if history and not gate.baseline:  # one comparison: the baseline's, when there is one
         prev = history[-1]
         delta = s["errors"] - int(prev.get("errors", 0))
         lines += [
@@ -72,10 +98,11 @@ def render(run: RunResult, gate: GateReport) -> str:
         lines += [
             "### Compared with the baseline",
             "",
-            f"Baseline run `{md(b.run_id) or '?'}` ({md(b.finished_at[:10])}): **{b.new} new**, {b.worse} worse, "
-            f"{b.unchanged} unchanged, {b.fixed} fixed"
-            + (f"; {len(b.new_articles)} new article(s)" if b.new_articles else "")
-            + ".",
+            f"{b.new} new ({b.unchanged} known) · {b.worse} worse · {b.fixed} fixed"
+            + (f" · {len(b.new_articles)} new article(s)" if b.new_articles else "")
+            + f", against baseline run `{md(b.run_id) or '?'}` ({md(b.finished_at[:10])})."
+            + (f" {b.safety_kept} known safety failure(s) still count: a baseline never absorbs them."
+               if b.safety_kept else ""),
             "",
         ]
         for ch in b.reading_worse[:MAX_ROWS]:
@@ -88,7 +115,8 @@ def render(run: RunResult, gate: GateReport) -> str:
     for a in ranked[:MAX_ROWS]:
         c = a.counts()
         worst = a.worst_level()
-        worst_cell = f"{LEVEL_ICON[worst]} {worst}" if worst else "✓ none"
+        known = known_summary(a.findings)[0]
+        worst_cell = f"{LEVEL_ICON[worst]} {worst}" if worst else (f"◐ {known} known" if known else "✓ none")
         if a.status == "error":
             worst_cell += " (not audited)"
         age = (a.metrics.get("readability") or {}).get("uk_reading_age")

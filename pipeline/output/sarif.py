@@ -96,7 +96,7 @@ def source_region(a: ArticleResult, f: Finding, source_text: str | None) -> dict
     }
 
 
-def _read_source(source: str) -> str | None:
+def read_source(source: str) -> str | None:
     if is_url(source):
         return None
     try:
@@ -201,7 +201,7 @@ def render(run: RunResult, gate: GateReport) -> dict[str, Any]:
                 {"location": {"uri": uri}, "roles": ["analysisTarget"], "description": {"text": a.title or a.source}}
             )
         n = artifact_index[uri]
-        text = _read_source(a.source) if any(f.excerpt for f in a.findings) else None
+        text = read_source(a.source) if any(f.excerpt for f in a.findings) else None
         for f, fp in zip(a.findings, finding_fingerprints(a.findings), strict=True):
             results.append(result(a, f, fp, index, n, text, gate.baseline is not None))
     return {

@@ -4,6 +4,12 @@ Teams adopting the gate on a site that already has problems record a baseline on
 finding already in the baseline is marked "known" (visible, not counted), while a new finding, or a
 reading-level finding whose figure got worse, counts as usual. An expired waiver is never excused
 by the baseline: its review date has passed and a clinician must look again.
+
+Known is not pass: a known finding records since when it has been failing (carried over from the
+baseline's own record when that run was itself compared with an earlier one), and every output
+shows it as "known, still failing since ...". A failing safety message (an SM finding with outcome
+"fail") is never absorbed by a baseline: it keeps blocking until it is fixed, or waived by name
+with an approver and an expiry date.
 """
 
 from __future__ import annotations
@@ -107,6 +113,13 @@ class BaselineComparison:
     fixed: int = 0
     new_articles: list[str] = field(default_factory=list)
     reading_worse: list[ReadingChange] = field(default_factory=list)
+    safety_kept: int = 0  # known safety failures that still block (a baseline never excuses them)
+
+    @property
+    def label(self) -> str:
+        """'run <id> of <date>', as outputs name the baseline."""
+        when = f" of {self.finished_at[:10]}" if self.finished_at else ""
+        return f"run {self.run_id or '(unknown)'}{when}"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -119,6 +132,7 @@ class BaselineComparison:
             "fixed": self.fixed,
             "new_articles": self.new_articles,
             "reading_worse": [c.to_dict() for c in self.reading_worse],
+            "safety_kept": self.safety_kept,
         }
 
 
@@ -141,6 +155,28 @@ def _reading_regression(f: Finding, old: dict[str, Any], a: ArticleResult, b: Ba
     if _got_worse(old.get("data") or {}, f.data):
         return True
     return f.span is None and _got_worse(b.readability, a.metrics.get("readability") or {}) is not None
+
+
+def never_absorbed(f: Finding) -> bool:
+    """A failing safety message blocks until fixed or waived, whatever the baseline says."""
+    return f.family == "SM" and f.outcome == "fail"
+
+
+def _since(old: dict[str, Any], baseline: Baseline) -> dict[str, str]:
+    """Since when a known finding has been failing: the baseline's own record, or the baseline run."""
+    earlier = (old.get("data") or {}).get("baseline") if isinstance(old.get("data"), dict) else None
+    since = earlier.get("since") if isinstance(earlier, dict) else None
+    if isinstance(since, dict) and since.get("run"):
+        return {"run": str(since["run"]), "date": str(since.get("date") or "")}
+    return {"run": baseline.run_id or "(unknown)", "date": baseline.finished_at[:10]}
+
+
+def since_text(since: dict[str, Any] | None) -> str:
+    """'run 20261120-ab of 2026-11-20', for 'still failing since ...'."""
+    if not isinstance(since, dict):
+        return "the baseline run"
+    date = f" of {since['date']}" if since.get("date") else ""
+    return f"run {since.get('run') or '(unknown)'}{date}"
 
 
 def apply_baseline(run: RunResult, baseline: Baseline) -> BaselineComparison:
@@ -170,17 +206,24 @@ def apply_baseline(run: RunResult, baseline: Baseline) -> BaselineComparison:
                 f.data = {**f.data, "baseline": {"state": "worse"}}
             elif f.data.get("waiver", {}).get("status") == "expired":
                 result.unchanged += 1
-                f.data = {**f.data, "baseline": {"state": "unchanged"}}
+                f.data = {**f.data, "baseline": {"state": "unchanged", "since": _since(old, baseline)}}
+            elif never_absorbed(f):
+                result.unchanged += 1
+                result.safety_kept += 1
+                f.data = {**f.data, "baseline": {"state": "unchanged", "since": _since(old, baseline),
+                                                 "blocks": "safety"}}
             else:
                 result.unchanged += 1
-                f.data = {**f.data, "baseline": {"state": "unchanged"}}
+                since = _since(old, baseline)
+                f.data = {**f.data, "baseline": {"state": "unchanged", "since": since}}
                 f.suppressed = {
                     "kind": "baseline",
-                    "reason": f"Already reported in the baseline run {baseline.run_id or '(unknown)'}"
-                    f"{' of ' + baseline.finished_at[:10] if baseline.finished_at else ''}; not new.",
+                    "reason": f"Known, still failing since {since_text(since)}: already in the baseline, "
+                    "so it does not block this run.",
                     "approved_by": "baseline",
                     "expires": None,
                     "baseline": baseline.path,
+                    "since": since,
                 }
         if before is not None:
             result.fixed += len(set(before.findings) - seen)

@@ -105,6 +105,24 @@ def report_for(run: RunResult, inputs: GateInputs | None = None, outcomes: list[
     )
 
 
+# Findings that the calendar alone can raise, with no change to the content.
+CALENDAR_RULES = ("CU003",)
+
+
+def calendar_as_note(run: RunResult) -> int:
+    """In a pull-request gate an overdue next review is a note: the scheduled audit gates on it.
+
+    The level it had is kept in data["context"], so the next gating restores it."""
+    changed = 0
+    for a in run.articles:
+        for f in a.findings:
+            if f.rule in CALENDAR_RULES and f.outcome in ("fail", "review") and f.level != "note":
+                f.data = {**f.data, "context": {"name": "pr", "level": f.level}}
+                f.level = "note"
+                changed += 1
+    return changed
+
+
 def apply_gate(
     run: RunResult,
     config: Config | None = None,
@@ -122,6 +140,8 @@ def apply_gate(
     if config is not None:
         run.fail_on = config.fail_on
     clear_gate_marks(run)
+    if config is not None and config.context == "pr" and not config.currency.gate_in_pr:
+        calendar_as_note(run)
     outcomes = apply_waivers(run, inputs.waivers, today or datetime.now(UTC).date())
     comparison = apply_baseline(run, inputs.baseline) if inputs.baseline else None
     return report_for(run, inputs, outcomes, comparison)

@@ -56,6 +56,9 @@ class Waiver(BaseModel):
             raise ValueError("give the excerpt or the fingerprint of the finding it waives")
         if self.approved_on and self.approved_on > self.expires:
             raise ValueError("approved_on is after expires")
+        if self.rule.startswith("SM") and any(c in self.article for c in "*?["):
+            # A missing safety message is waived for one named article, never for a pattern of them.
+            raise ValueError("a safety-message (SM) waiver must name one article, not a pattern")
         return self
 
 
@@ -162,6 +165,10 @@ def clear_gate_marks(run: RunResult) -> None:
         for f in a.findings:
             if f.suppressed and f.suppressed.get("kind") in ("waiver", "baseline"):
                 f.suppressed = None
+            context = f.data.get("context")
+            if isinstance(context, dict) and context.get("level") in ("error", "warning", "note"):
+                f.level = context["level"]  # the level before a pull-request gate lowered it
+                f.data = {k: v for k, v in f.data.items() if k != "context"}
             if "waiver" in f.data or "baseline" in f.data:
                 f.data = {k: v for k, v in f.data.items() if k not in ("waiver", "baseline")}
 

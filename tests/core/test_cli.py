@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from pipeline.cli import app
@@ -112,3 +113,26 @@ def test_an_unknown_safety_topic_exits_2_naming_the_key_and_the_topic(tmp_path: 
     cfg.write_text('[safety]\ntopics = ["sepsis"]\n', encoding="utf-8")
     good = runner.invoke(app, ["audit", str(page), "--config", str(cfg), "--no-grammar", "--out", str(tmp_path / "out")])
     assert good.exit_code == 0, good.output
+
+
+@pytest.mark.parametrize("files", [[], ["report.pdf"], ["notes/readme.docx"]])
+def test_a_folder_with_no_articles_exits_2(tmp_path: Path, files: list[str]) -> None:
+    folder = tmp_path / "content"
+    folder.mkdir()
+    for name in files:
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_bytes(b"%PDF-1.4")
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["audit", "--no-grammar", str(folder), "--out", str(out)])
+    assert result.exit_code == 2, result.output
+    assert f"no articles found in {folder} (looked for .html, .htm, .md, .txt" in result.output
+    assert not (out / "summary.md").exists()  # nothing says "passed"
+
+
+def test_a_source_that_does_not_exist_exits_2_naming_it(tmp_path: Path) -> None:
+    missing = "samples/articles/sepsis-causse.html"
+    result = runner.invoke(app, ["audit", "--no-grammar", missing, "samples/articles/piles-haemorrhoids.html",
+                                 "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2, result.output
+    assert f"{missing} does not exist" in result.output
+    assert not (tmp_path / "out" / "report.json").exists()

@@ -15,6 +15,7 @@ from pipeline.model import Block, Finding, RunResult, Span
 from pipeline.output import html_report
 from pipeline.output.html_report import Numbered, article_filename, numbered_findings, text_pieces
 from pipeline.rules import RULES
+from pipeline.rules.registry import finding
 from pipeline.verdict.gate import GateInputs, GateReport, apply_gate
 from pipeline.verdict.waivers import Waiver
 from tests.output.test_report_data import HOSTILE, PAYLOADS, hostile_run, sample_run
@@ -25,7 +26,8 @@ TODAY = date(2026, 11, 20)
 def _write(run: RunResult, out: Path, gate: GateReport | None = None) -> dict[str, BeautifulSoup]:
     out.mkdir(parents=True, exist_ok=True)
     html_report.write(run, out, gate)
-    pages = {"index": out / "index.html", **{a.id: out / article_filename(a) for a in run.articles}}
+    pages = {"index": out / "index.html", **{a.id: out / article_filename(a) for a in run.articles},
+             **{f"signoff-{a.id}": out / f"signoff-{a.id}.html" for a in run.articles}}
     return {k: BeautifulSoup(p.read_text(encoding="utf-8"), "lxml") for k, p in pages.items()}
 
 
@@ -223,7 +225,7 @@ def test_index_shows_baseline_comparison(tmp_path: Path) -> None:
     assert "Known from baseline" in text
 
 
-@pytest.mark.parametrize("page", ["index", "e111111111111111", "e222222222222222"])
+@pytest.mark.parametrize("page", ["index", "e111111111111111", "e222222222222222", "signoff-e111111111111111"])
 def test_hostile_content_is_escaped(tmp_path: Path, page: str) -> None:
     run = hostile_run()
     soup = _write(run, tmp_path)[page]
@@ -236,9 +238,11 @@ def test_hostile_content_is_escaped(tmp_path: Path, page: str) -> None:
             assert el.get("http-equiv") in (None, "Content-Security-Policy")
         if el.name == "a":
             href = str(el.get("href"))
-            assert href.startswith(("#", "index.html", "article-", "https://")), href
-    if page == "e111111111111111":
+            assert href.startswith(("#", "index.html", "article-", "signoff-", "https://")), href
+    if page in ("e111111111111111", "signoff-e111111111111111"):
         text = soup.get_text()
+        assert soup.title is not None and HOSTILE[:40] in soup.title.get_text()
+    if page == "e111111111111111":
         assert PAYLOADS[0] in text and PAYLOADS[2] in text  # shown as text, not dropped
         assert "{{ 7*7 }}" in text
         assert soup.title is not None and HOSTILE[:40] in soup.title.get_text()
@@ -288,3 +292,157 @@ def test_the_report_band_above_smog_16_is_the_one_the_checks_use(tmp_path: Path)
         sepsis.metrics["readability"] = readability(smog, 70, 6)
         view = html_report.readability_view(sepsis, run)
         assert view is not None and view["band"]["share"] == share == share_of_uk_adults(smog)
+
+
+def test_grammar_not_checked_is_a_scorecard_row_with_its_reason() -> None:
+    from pipeline.output.views import grammar_gap, grammar_not_checked, scorecard
+
+    run = sample_run()
+    sepsis = run.articles[1]
+    assert grammar_not_checked(run, sepsis) is None and grammar_gap(run) is None
+    run.config = {"grammar": {"enabled": False}}
+    sepsis.findings = [f for f in sepsis.findings if f.family != "GR"]
+    row = next(s for s in scorecard(sepsis, ["EX", "RD"], "error", grammar_not_checked(run, sepsis)) if s.code == "GR")
+    assert (row.status, row.result) == ("not_run", "Not checked (switched off)")
+    assert grammar_gap(run) == "Grammar and spelling not checked (switched off)."
+    run.config = {"grammar": {"enabled": True}}
+    sepsis.findings.append(finding("GR900", "Grammar not checked: LanguageTool did not start.", level="error"))
+    reason = grammar_not_checked(run, sepsis)
+    assert reason == "LanguageTool unavailable"
+    row = next(s for s in scorecard(sepsis, ["EX", "RD", "GR"], "error", reason) if s.code == "GR")
+    assert row.result == "Not checked (LanguageTool unavailable)" and row.blocking == 1
+    assert grammar_gap(run) == "Grammar and spelling not checked on 1 of 2 articles (LanguageTool unavailable)."
+
+
+def test_article_page_opens_with_what_blocks_publication(tmp_path: Path) -> None:
+    from pipeline.output.views import blocks_gate
+
+    run = sample_run()
+    sepsis = run.articles[1]
+    sepsis.findings.append(finding("SM002", "No urgent advice was found in the article.", level="error",
+                                   data={"requirements": {"sepsis.urgent-advice": "fail"}}))
+    sepsis.metrics["safety"]["checklist"][1].update(requirement="sepsis.urgent-advice",
+                                                    label="Urgent advice (111 / GP)")
+    gate = apply_gate(run, inputs=GateInputs(), today=TODAY)
+    pages = _write(run, tmp_path, gate)
+    page = pages[sepsis.id]
+    headings = [h.get_text(strip=True) for h in page.select("main h2")]
+    assert headings[:2] == ["What blocks publication", "Scorecard"]
+    links = page.select("section.blocks ol.blocking a")
+    blocking = [f for f in sepsis.findings if blocks_gate(f, "error")]
+    assert len(links) == len(blocking) > 1
+    assert links[0].get_text(" ", strip=True).startswith("SM002")  # safety first, then reading order
+    for link in links:
+        card = page.select_one(str(link["href"]))
+        assert card is not None and "finding" in card["class"]
+    # The index names the main problem in words and shows reading age against its target.
+    row = pages["index"].select("#articles tbody tr")[0]
+    cells = [td.get_text(" ", strip=True) for td in row.select("td")]
+    assert "No urgent advice (111 / GP)" in cells
+    assert any(c.startswith("14.2 (target 11)") and "3.2 over" in c for c in cells)
+    clean = [td.get_text(" ", strip=True) for td in pages["index"].select("#articles tbody tr")[2].select("td")]
+    assert "None" in clean and any(c.startswith("8.1 (target 11)") and "within" in c for c in clean)
+    assert pages[run.articles[0].id].select_one("section.blocks") is None
+
+
+def test_finding_cards_filter_by_family_and_level_without_a_script(tmp_path: Path) -> None:
+    run = sample_run()
+    pages = _write(run, tmp_path)
+    page = pages[run.articles[1].id]
+    cards = page.select("ol.findings > li.finding")
+    families = {c for card in cards for c in card["class"] if c.startswith("fam-")}
+    radios = {r["id"] for r in page.select("section.card-filters input[type=radio]")}
+    assert {"cf-all", "cl-any"} <= radios and {f"cf-{f[4:]}" for f in families} <= radios
+    style = page.find("style")
+    assert isinstance(style, Tag)
+    css = style.string or ""
+    for fam in families:
+        assert f"body:has(#cf-{fam[4:]}:checked) ol.findings > li:not(.{fam}){{display:none}}" in css
+    assert "body:has(#cl-error:checked) ol.findings > li:not(.lvl-error){display:none}" in css
+    assert page.find_all("script") == []
+
+
+def test_badges_count_up_in_reading_order() -> None:
+    from pipeline.model import ArticleResult
+
+    text = "Sepsis is serious and you should get help quickly. Call 999."
+    long_sentence = Finding(rule="RD004", name="readability.long-sentence", outcome="fail", level="warning",
+                            message="long", span=Span(0, 50))
+    word = Finding(rule="GR002", name="grammar.spelling-error", outcome="fail", level="warning", message="w",
+                   span=Span(10, 17))
+    late = Finding(rule="MT001", name="terms.term-not-explained", outcome="fail", level="warning", message="t",
+                   span=Span(51, 59))
+    whole = Finding(rule="RD001", name="readability.reading-age-above-target", outcome="fail", level="warning",
+                    message="age")
+    a = ArticleResult(id="x", source="x.html", status="audited", text=text,
+                      blocks=[Block(kind="paragraph", start=0, end=len(text))],
+                      findings=[whole, long_sentence, word, late])  # text order by start, as the runner sorts
+    numbered = numbered_findings(a)
+    assert [(n.number, n.finding.rule) for n in numbered] == [(1, "RD001"), (2, "GR002"), (3, "RD004"), (4, "MT001")]
+    badges = [b.number for p in text_pieces(a, numbered) for s in p.segments for b in s.badges]
+    assert badges == sorted(badges) == [2, 3, 4]
+
+
+def test_a_link_text_finding_is_highlighted_where_the_link_is(tmp_path: Path) -> None:
+    run = sample_run()
+    sepsis = run.articles[1]
+    block = sepsis.blocks[2]
+    block.selector = "main > p:nth-of-type(2)"
+    words = sepsis.text[block.start:block.end].split()[:2]
+    link_text = " ".join(words)
+    sepsis.findings.append(Finding(
+        rule="AX011", name="accessibility.link-text-vague", outcome="fail", level="warning",
+        message="The link text does not say where the link goes.", excerpt=f'<a href="/x">{link_text}</a>',
+        selector="main > p:nth-of-type(2) > a", data={"link_text": link_text}))
+    numbered = numbered_findings(sepsis)
+    [link] = [n for n in numbered if n.finding.rule == "AX011"]
+    assert link.in_text and link.span is not None
+    assert sepsis.text[link.span.start:link.span.end] == link_text and block.start <= link.span.start < block.end
+    page = _write(run, tmp_path)[sepsis.id]
+    badge = page.select_one(f'.article-text a.badge[href="#f-{link.number}"]')
+    assert badge is not None
+    whole = page.find(id="h-whole")
+    assert whole is None or "AX011" not in whole.find_parent("section").get_text()  # type: ignore[union-attr]
+
+
+def test_cards_show_curated_facts_and_keep_technical_data_collapsed(tmp_path: Path) -> None:
+    run = sample_run()
+    sepsis = run.articles[1]
+    gr = next(f for f in sepsis.findings if f.rule == "GR002")
+    gr.data = {**gr.data, "languagetool_rule": "MORFOLOGIK_RULE_EN_GB", "category": "TYPOS"}
+    mt = next(f for f in sepsis.findings if f.family == "MT")
+    mt.data = {**mt.data, "term": "mottled", "explained_at": {"start": 0, "end": 6, "pattern": "brackets"}}
+    page = _write(run, tmp_path)[sepsis.id]
+    for card in page.select("li.finding"):
+        details = card.select_one("details.technical")
+        assert details is not None and details.get("open") is None
+        visible = card.get_text(" ", strip=True).replace(details.get_text(" ", strip=True), "")
+        assert "MORFOLOGIK" not in visible and "TYPOS" not in visible and '"start"' not in visible
+        assert "Fingerprint" not in visible
+    gr_card = next(c for c in page.select("li.finding") if "GR002" in c.select_one(".rule").get_text())  # type: ignore[union-attr]
+    assert "MORFOLOGIK_RULE_EN_GB" in gr_card.select_one("details.technical").get_text()  # type: ignore[union-attr]
+    mt_card = next(c for c in page.select("li.finding") if mt.rule in c.select_one(".rule").get_text())  # type: ignore[union-attr]
+    text = mt_card.get_text(" ", strip=True)
+    assert "Term mottled" in text and f"Explained later, in “{sepsis.text[0:6]}”" in text
+
+
+def test_the_signoff_sheet_has_what_a_reviewer_signs(tmp_path: Path) -> None:
+    run = sample_run()
+    sepsis = run.articles[1]
+    sepsis.content_hash, sepsis.input_hash = "c" * 32, "d" * 32
+    gate = apply_gate(run, inputs=GateInputs(), today=TODAY)
+    pages = _write(run, tmp_path, gate)
+    sheet = pages[f"signoff-{sepsis.id}"]
+    text = sheet.get_text(" ", strip=True)
+    assert f"text {'c' * 16}" in text and f"page {'d' * 16}" in text  # the version reviewed
+    assert f"run {run.id}" in text and run.finished_at[:10] in text
+    assert "Blocks publication" in text and "What blocks publication" in text
+    assert "Urgent advice" in text or "Urgent advice".lower() in text.lower()
+    assert "UK reading age 14.2 against a target of 11" in text
+    mt = [f.excerpt for f in sepsis.findings if f.family == "MT" and f.counts and f.excerpt]
+    assert mt and all(term in text for term in mt)
+    fields = [th.get_text(strip=True) for th in sheet.select("table.sign-fields th")]
+    assert fields == ["Reviewer's name", "Role", "Decision", "Date", "Signature"]
+    page = pages[sepsis.id]
+    link = page.select_one(f'nav a[href="signoff-{sepsis.id}.html"]')
+    assert link is not None and "sign-off" in link.get_text().lower()

@@ -254,3 +254,60 @@ def test_report_opens_from_a_copied_folder(browser: Any, tmp_path: Path) -> None
     assert page.url.endswith(article_filename(run.articles[1]))
     assert [u for u in requests if not u.startswith("file://")] == []
     page.close()
+
+
+def test_article_opens_with_what_blocks_and_cards_filter_without_a_server(browser: Any, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    run = _gated_run(out)
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto((out / article_filename(run.articles[1])).as_uri())
+    blocks = page.locator("section.blocks")
+    scorecard = page.locator("#h-score")
+    assert blocks.is_visible() and blocks.bounding_box()["y"] < scorecard.bounding_box()["y"]
+    assert blocks.bounding_box()["y"] < 900  # on the first screen
+    first = blocks.locator("ol.blocking a").first
+    target = first.get_attribute("href")
+    first.click()
+    assert page.url.endswith(str(target)) and page.locator(str(target)).is_visible()
+    cards = page.locator("ol.findings > li.finding")
+    total = cards.count()
+    assert total > 3 and all(c.is_visible() for c in cards.all())
+    page.get_by_label("GR grammar and spelling").check()
+    shown = [c for c in cards.all() if c.is_visible()]
+    assert shown and len(shown) < total and all("fam-GR" in (c.get_attribute("class") or "") for c in shown)
+    page.get_by_label("All families").check()
+    page.get_by_label("Notes", exact=False).check()
+    shown = [c for c in cards.all() if c.is_visible()]
+    assert shown and len(shown) < total and all("lvl-note" in (c.get_attribute("class") or "") for c in shown)
+    page.get_by_label("All levels").check()
+    assert all(c.is_visible() for c in cards.all())
+    page.close()
+
+
+def _pdf_pages(page: Any) -> int:
+    import re
+
+    pdf: bytes = page.pdf(format="A4", print_background=True)
+    return len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+
+
+def test_the_signoff_prints_on_one_or_two_a4_pages(browser: Any, tmp_path: Path) -> None:
+    """Printed to PDF by Chromium: each sample's sign-off fits one or two A4 pages; the full report
+    stays available (and is longer); the sign-off page has no axe violation."""
+    out = tmp_path / "out"
+    samples = ROOT / "samples" / "articles"
+    outcome = audit([str(samples)], from_mapping({"out": str(out), "grammar": {"enabled": False},
+                                                  "history": {"enabled": False}}))
+    context = browser.new_context(bypass_csp=True)
+    page = context.new_page()
+    longest = 0
+    for a in outcome.run.articles:
+        page.goto((out / f"signoff-{a.id}.html").as_uri())
+        pages = _pdf_pages(page)
+        assert 1 <= pages <= 2, (a.source, pages)
+        page.goto((out / article_filename(a)).as_uri())
+        longest = max(longest, _pdf_pages(page))
+    assert longest > 2  # the full report is still there to read
+    page.goto((out / f"signoff-{outcome.run.articles[0].id}.html").as_uri())
+    assert _axe(page) == []
+    context.close()

@@ -245,3 +245,69 @@ def test_cli_bad_waivers_file_fails_before_auditing(site: Path, tmp_path: Path) 
     assert not (tmp_path / "out" / "report.json").exists()
     code, output = _audit(site, tmp_path / "out", "--baseline", str(tmp_path / "nope.json"))
     assert code == 2 and "baseline not found" in output
+
+
+def test_known_records_since_when_and_carries_it_from_baseline_to_baseline(tmp_path: Path) -> None:
+    first = sample_run()
+    first.id, first.finished_at = "run-first", "2026-10-01T09:00:00+00:00"
+    path = _baseline(tmp_path, first)
+    second = sample_run()
+    second.id, second.finished_at = "run-second", "2026-11-01T09:00:00+00:00"
+    apply_gate(second, inputs=GateInputs(baseline=load_baseline(path)), today=TODAY)
+    known = [f for f in _sepsis(second) if f.suppressed and f.suppressed["kind"] == "baseline"]
+    assert known and all(f.suppressed["since"] == {"run": "run-first", "date": "2026-10-01"} for f in known)
+    assert "still failing since run run-first of 2026-10-01" in known[0].suppressed["reason"]
+    folder = tmp_path / "second"
+    folder.mkdir()
+    later = json_report.write(second, folder)
+    third = sample_run()
+    apply_gate(third, inputs=GateInputs(baseline=load_baseline(later)), today=TODAY)
+    again = [f for f in _sepsis(third) if f.suppressed and f.suppressed["kind"] == "baseline"]
+    assert again and all(f.data["baseline"]["since"]["run"] == "run-first" for f in again)
+
+
+def test_a_failing_safety_message_is_never_absorbed_by_the_baseline(tmp_path: Path) -> None:
+    def with_safety_failure() -> RunResult:
+        run = sample_run()
+        run.articles[1].findings.append(finding("SM002", "No urgent advice was found.", level="warning"))
+        run.articles[1].findings.append(finding("SM004", "Another country's number.", outcome="review",
+                                                level="warning"))
+        return run
+
+    path = _baseline(tmp_path, with_safety_failure())
+    run = with_safety_failure()
+    report = apply_gate(run, inputs=GateInputs(baseline=load_baseline(path)), today=TODAY)
+    sm002 = next(f for f in _sepsis(run) if f.rule == "SM002")
+    sm004 = next(f for f in _sepsis(run) if f.rule == "SM004")
+    assert sm002.counts and sm002.data["baseline"] == {**sm002.data["baseline"], "state": "unchanged", "blocks": "safety"}
+    assert not sm004.counts  # a safety finding for review (not a fail) is known like any other
+    assert report.baseline is not None and report.baseline.safety_kept == 1
+    run.fail_on = "warning"
+    assert apply_gate(run, inputs=GateInputs(baseline=load_baseline(path)), today=TODAY).verdict == "fail"
+
+
+def test_a_pull_request_gate_lowers_only_the_calendar_and_regating_restores_it() -> None:
+    from pipeline.config import from_mapping
+
+    run = sample_run()
+    cu = finding("CU003", "The next review was due 1 March 2025.", level="error")
+    run.articles[0].findings.append(cu)
+    pr = from_mapping({"context": "pr"})
+    report = apply_gate(run, pr, inputs=GateInputs(), today=TODAY)
+    assert cu.level == "note" and not any(f is cu for f in run.articles[0].findings if f.level == "error")
+    assert report.verdict == "fail"  # the sepsis article's own errors still count
+    apply_gate(run, from_mapping({}), inputs=GateInputs(), today=TODAY)
+    assert cu.level == "error" and "context" not in cu.data
+    apply_gate(run, from_mapping({"context": "pr", "currency": {"gate_in_pr": True}}), inputs=GateInputs(), today=TODAY)
+    assert cu.level == "error"
+
+
+def test_default_levels_follow_clinical_weight() -> None:
+    """Errors: a missing or misplaced safety message, an article not audited, content past its review
+    date. Long sentences and unexplained terms are warnings, so they do not outweigh 'no 999'."""
+    from pipeline.rules import RULES
+
+    for code in ("SM001", "SM003", "EX001", "EX002", "EX003", "CU003", "GR900"):
+        assert RULES[code].default_level == "error", code
+    for code in ("RD004", "RD005", "MT001", "MT002", "MT003"):
+        assert RULES[code].default_level == "warning", code

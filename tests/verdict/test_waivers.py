@@ -185,3 +185,14 @@ def test_waiving_every_blocking_finding_passes_the_gate() -> None:
     report = apply_gate(run, inputs=GateInputs(waivers=waivers), today=TODAY)
     assert report.verdict == "pass" and report.blocking == 0
     assert run.summary()["gate"] == "pass"
+
+
+def test_a_safety_waiver_must_name_its_article(tmp_path: Path) -> None:
+    path = tmp_path / "waivers.yaml"
+    entry = ("waivers:\n  - rule: SM001\n    article: {article}\n    fingerprint: 2b962929ec1af80a\n"
+             "    reason: Agreed.\n    approved_by: Dr A Patel\n    expires: 2099-01-01\n")
+    path.write_text(entry.format(article="'content/*.html'"), encoding="utf-8")
+    with pytest.raises(WaiverError, match="must name one article"):
+        load_waivers(path)
+    path.write_text(entry.format(article="content/sepsis.html"), encoding="utf-8")
+    assert load_waivers(path)[0].article == "content/sepsis.html"

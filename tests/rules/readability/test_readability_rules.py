@@ -146,6 +146,19 @@ def test_sections_in_metrics_and_the_one_to_rewrite_first() -> None:
 # ------------------------------------------------------------------ sentences, paragraphs, passives
 
 
+def test_long_sentence_suggestion_names_a_place_to_split() -> None:
+    text = (
+        "This can cause fluid to leak out of blood vessels, causing a drop in blood pressure, which stops "
+        "organs from getting enough blood flow."
+    )
+    (finding,) = rd(audit(text), "RD004")
+    assert finding.excerpt == text
+    assert finding.suggestion is not None
+    shown = finding.suggestion.split("“…")[1].split("”")[0]
+    assert shown == "causing a drop in blood pressure"
+    assert text[text.index(shown) + len(shown):].startswith(", which")  # at a clause, not inside a phrase
+
+
 def test_thresholds_come_from_configuration() -> None:
     text = "Sepsis is serious. It can affect anyone. Babies are at higher risk. So are older people."
     assert rd(audit(text), "RD006")
@@ -157,7 +170,10 @@ def test_thresholds_come_from_configuration() -> None:
     assert rd(audit(long_one), "RD004")
     assert not rd(audit(long_one, {"readability": {"sentence_words_warning": 25}}), "RD004")
     (very,) = rd(audit(long_one, {"readability": {"sentence_words_very_hard": 15}}), "RD005")
-    assert very.level == "error"
+    assert very.level == "warning"  # by clinical weight; a site may make it an error
+    (strict,) = rd(audit(long_one, {"readability": {"sentence_words_very_hard": 15}, "levels": {"RD005": "error"}}),
+                   "RD005")
+    assert strict.level == "error"
 
 
 @pytest.mark.parametrize(
@@ -329,3 +345,27 @@ def test_readability_metrics_come_whole_or_not_at_all() -> None:
     assert "readability" not in result.metrics
     full = audit(text).metrics["readability"]
     assert full["long_sentences"] == 1 and full["longest_sentence_words"] == 24
+
+
+@pytest.mark.parametrize(
+    ("sentence", "ends_after"),
+    [
+        ("If you keep getting infections or they keep coming back, such as urine infections, chest infections, "
+         "skin infections or sore throats, you may have a weakened immune system and should see your GP soon.",
+         "…sore throats, you may have a weakened"),
+        ("Sepsis can start with a chest infection, a urine infection or a wound that gets infected, and it "
+         "can make you very unwell within a few hours of the first signs appearing.",
+         "…or a wound that gets infected"),
+        ("Call 999 if someone has slurred speech, blue lips, mottled skin or a rash that does not fade; do "
+         "not wait for the symptoms to get worse before you ask for urgent help.",
+         "…a rash that does not fade"),
+    ],
+)
+def test_split_advice_ends_the_first_sentence_only_at_a_clause_boundary(sentence: str, ends_after: str) -> None:
+    from pipeline.rules.readability.checks import _split_hint
+
+    hint = _split_hint(sentence)
+    if ends_after.startswith("…sore throats"):  # no clause boundary near enough the middle: no cut at all
+        assert "such" not in hint and hint == "Split it into two or three sentences, one idea each."
+    else:
+        assert hint.endswith(f"end the first after “{ends_after}”."), hint
