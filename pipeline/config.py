@@ -312,6 +312,10 @@ def load_config(path: str | Path | None = None, overrides: dict[str, Any] | None
             raw = tomllib.loads(cand.read_text(encoding="utf-8"))
         except tomllib.TOMLDecodeError as err:
             raise ConfigError(f"{cand}: not valid TOML: {err}") from None
+        except UnicodeDecodeError:
+            raise ConfigError(f"{cand}: not a configuration file (binary, or not UTF-8 text)") from None
+        except OSError as err:
+            raise ConfigError(f"{cand}: cannot be read ({err.strerror or err})") from None
         if cand.name == "pyproject.toml":
             data = raw.get("tool", {}).get("health_audit", {})
             prefix = "tool.health_audit"

@@ -310,6 +310,11 @@ def new_run(config: Config, started: str, articles: list[ArticleResult], stats: 
 def open_history(config: Config) -> History | None:
     if not config.history.enabled:
         return None
-    from pipeline.history import History, default_url
+    from pipeline.history import History, HistoryUnavailable, default_url, warn_unavailable
 
-    return History.open(default_url(config))
+    try:
+        return History.open(default_url(config))
+    except HistoryUnavailable as err:
+        # A broken history must not cost the audit: run without it, and say so.
+        warn_unavailable(str(err))
+        return None

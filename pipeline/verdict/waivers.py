@@ -60,6 +60,10 @@ class Waiver(BaseModel):
         return self
 
 
+# A waivers file may say which version of this format it was written for (`schema_version: "1"`).
+WAIVERS_SCHEMA = "1"
+
+
 class _WaiverFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
     waivers: list[Waiver] = Field(default_factory=list)
@@ -68,15 +72,31 @@ class _WaiverFile(BaseModel):
 def load_waivers(path: str | Path) -> list[Waiver]:
     p = Path(path)
     try:
-        raw = load_yaml(p.read_text(encoding="utf-8"))
+        text = p.read_text(encoding="utf-8")
+        raw = load_yaml(text)
     except FileNotFoundError:
         raise WaiverError(f"waivers file not found: {p}") from None
+    except UnicodeDecodeError:
+        raise WaiverError(f"{p}: not a waivers file (binary, or not UTF-8 text)") from None
+    except OSError as err:
+        raise WaiverError(f"{p}: the waivers file cannot be read ({err.strerror or err})") from None
     except yaml.YAMLError as err:
-        raise WaiverError(f"{p}: not valid YAML: {err}") from None
+        # One line: the YAML library's message spans several, with the document echoed.
+        problem = getattr(err, "problem", None) or str(err).splitlines()[0]
+        mark = getattr(err, "problem_mark", None)
+        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark is not None else ""
+        raise WaiverError(f"{p}: not valid YAML: {problem}{where}") from None
     if raw is None:
-        return []
+        # An empty file is most likely a truncated copy: saying so beats silently waiving nothing.
+        raise WaiverError(f"{p}: the waivers file is empty (write `waivers: []` for none)")
     if isinstance(raw, list):  # a bare list of entries is accepted too
         raw = {"waivers": raw}
+    if isinstance(raw, dict) and "schema_version" in raw:
+        version = str(raw.pop("schema_version"))
+        if version.split(".")[0] != WAIVERS_SCHEMA.split(".")[0]:
+            raise WaiverError(
+                f"{p}: waivers schema version {version}; this version of health-audit reads {WAIVERS_SCHEMA}"
+            )
     try:
         return _WaiverFile.model_validate(raw).waivers
     except ValidationError as err:
