@@ -226,6 +226,10 @@ class RunnerConfig(Section):
     dask_workers: int = 2
     # With Dask: one LanguageTool server per worker process instead of one shared server URL.
     languagetool_per_worker: bool = False
+    # Seconds one article may spend in extraction and the service-free checks before it is stopped
+    # and reported as EX003, so one hostile page cannot stall a run. Enforcing it needs the work in a
+    # process that can be killed, so a budget makes the run use worker processes (at least one).
+    article_timeout: float | None = Field(default=None, gt=0)
 
 
 class ScheduleConfig(Section):
