@@ -30,7 +30,7 @@ from pipeline.run.assembly import (
     assemble,
     audit_extracted_or_error,
     check_outputs,
-    error_result,
+    over_budget_result,
     read_or_error,
     result_for,
 )
@@ -120,14 +120,7 @@ def _audit_in_pool(
             part = future.result(timeout=budget)
         except FutureTimeout:
             local.kill(pool)
-            return error_result(
-                source.location,
-                "EX003",
-                f"{source.location}: auditing this article took longer than its time budget "
-                f"([runner] article_timeout = {budget:g} s) and was stopped; its results are missing. "
-                "The other articles were audited.",
-                transient=True,
-            )
+            return over_budget_result(source.location, budget)
     if isinstance(part, ArticleResult):
         return part
     doc, outputs = part
