@@ -15,6 +15,7 @@ from pipeline.errors import ConfigError
 from pipeline.history import run_fingerprint
 from pipeline.model import ArticleResult, RunResult
 from pipeline.output.writer import write_outputs
+from pipeline.run.outlock import output_lock
 from pipeline.run.runner import open_history, run_audit
 from pipeline.verdict.gate import GateInputs, GateReport, apply_gate
 
@@ -45,6 +46,13 @@ def audit(
     `automatic_processes`: see `run_audit` (the command line passes True)."""
     check_sources(sources)
     inputs = GateInputs.from_config(config)
+    with output_lock(Path(config.out)):
+        return _audit_locked(sources, config, inputs, show_progress, automatic_processes)
+
+
+def _audit_locked(
+    sources: list[str], config: Config, inputs: GateInputs, show_progress: bool, automatic_processes: bool
+) -> AuditOutcome:
     if show_progress:
         from rich.progress import Progress
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -28,7 +29,7 @@ def _fail_usage(message: str) -> None:
 def audit(
     sources: Annotated[list[str] | None, typer.Argument(help="Files, folders or URLs.")] = None,
     config: Annotated[Path | None, typer.Option("--config", help="health-audit.toml or pyproject.toml")] = None,
-    out: Annotated[Path | None, typer.Option("--out", help="Output folder")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Output folder", readable=False)] = None,
     fmt: Annotated[str | None, typer.Option("--format", help="Comma-separated: html,json,junit,sarif,md")] = None,
     fail_on: Annotated[str | None, typer.Option("--fail-on", help="error, warning or never")] = None,
     locale: Annotated[str | None, typer.Option("--locale", help="uk, us, au or ie")] = None,
@@ -68,6 +69,9 @@ def audit(
     except ConfigError as err:
         _fail_usage(str(err))
         return
+    problem = _output_problem(Path(cfg.out))
+    if problem:
+        _fail_usage(problem)
     items = list(sources or cfg.sources)
     if not items and not cfg.sitemaps:
         _fail_usage("nothing to audit: name files, folders or URLs, or set `sources` in the configuration")
@@ -80,6 +84,11 @@ def audit(
         return
     if not quiet:
         _print_summary(outcome.run, outcome.written, outcome.gate)
+    history = sys.modules.get("pipeline.history")  # loaded only when history is on
+    skipped = list(getattr(history, "SKIPPED", []))
+    if skipped:
+        # The outputs are written; the run still ends as a usage error so the broken file gets fixed.
+        _fail_usage(skipped[0])
     raise typer.Exit(EXIT_FAIL if outcome.run.summary()["gate"] == "fail" else EXIT_PASS)
 
 
@@ -96,6 +105,22 @@ def _print_blockers(run: RunResult, fail_on: str, baseline: bool) -> None:
         typer.echo(b.one_line() + known)
     if len(found) > MAX_BLOCKERS:
         typer.echo(f"…and {len(found) - MAX_BLOCKERS} more blocking findings; see summary.md or the report")
+
+
+def _output_problem(out: Path) -> str | None:
+    """Why the output folder cannot be used, found before any article is audited."""
+    if out.exists() and not out.is_dir():
+        return f"--out {out}: this is a file, not a folder; name a folder for the outputs"
+    existing = out
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        return f"--out {out}: {existing} is a file, so the output folder cannot be made there"
+    if existing == out and not os.access(out, os.R_OK):
+        return f"--out {out}: the output folder cannot be read (check its permissions)"
+    if not os.access(existing, os.W_OK | os.X_OK):
+        return f"--out {out}: {existing} is not writable (check its permissions or name another folder)"
+    return None
 
 
 def _print_summary(run: RunResult, written: dict[str, Path], gate: GateReport | None = None) -> None:

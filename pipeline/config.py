@@ -229,6 +229,10 @@ class RunnerConfig(Section):
     dask_workers: int = 2
     # With Dask: one LanguageTool server per worker process instead of one shared server URL.
     languagetool_per_worker: bool = False
+    # Seconds one article may spend in extraction and the service-free checks before it is stopped
+    # and reported as EX003, so one hostile page cannot stall a run. Enforcing it needs the work in a
+    # process that can be killed, so a budget makes the run use worker processes (at least one).
+    article_timeout: float | None = Field(default=None, gt=0)
 
 
 class ScheduleConfig(Section):
@@ -318,6 +322,10 @@ def load_config(path: str | Path | None = None, overrides: dict[str, Any] | None
             raw = tomllib.loads(cand.read_text(encoding="utf-8"))
         except tomllib.TOMLDecodeError as err:
             raise ConfigError(f"{cand}: not valid TOML: {err}") from None
+        except UnicodeDecodeError:
+            raise ConfigError(f"{cand}: not a configuration file (binary, or not UTF-8 text)") from None
+        except OSError as err:
+            raise ConfigError(f"{cand}: cannot be read ({err.strerror or err})") from None
         if cand.name == "pyproject.toml":
             data = raw.get("tool", {}).get("health_audit", {})
             prefix = "tool.health_audit"

@@ -49,12 +49,18 @@ def read_data_file(
         text = p.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise error(f"{p} was not found") from None
-    except (OSError, UnicodeDecodeError) as err:
-        raise error(f"{p} cannot be read: {getattr(err, 'strerror', None) or err}") from None
+    except UnicodeDecodeError:
+        raise error(f"{p} is not a text file (binary, or not UTF-8)") from None
+    except OSError as err:
+        raise error(f"{p} cannot be read: {err.strerror or err}") from None
     try:
         data = load_yaml(text)
     except yaml.YAMLError as err:
-        raise error(f"{p} is not valid YAML: {err}") from None
+        # One line: the YAML library's message spans several, with the document echoed.
+        problem = getattr(err, "problem", None) or str(err).splitlines()[0]
+        mark = getattr(err, "problem_mark", None)
+        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark is not None else ""
+        raise error(f"{p} is not valid YAML: {problem}{where}") from None
     if schema is not None and schema.is_file():
         problems = schema_errors(data, schema)
         if problems:

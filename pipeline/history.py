@@ -11,6 +11,7 @@ import functools
 import hashlib
 import json
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -29,12 +30,13 @@ from sqlalchemy import (
     Table,
     Text,
     create_engine,
+    event,
     inspect,
     select,
     text,
 )
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.schema import CreateIndex
 
 from pipeline import __version__
@@ -182,11 +184,27 @@ class History:
         """One engine per URL and process (tasks on threads or Dask workers share it)."""
         with _OPEN_LOCK:
             if url not in _OPEN:
-                if url.startswith("sqlite:///"):
+                sqlite = url.startswith("sqlite:///")
+                if sqlite:
                     Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-                engine = create_engine(url)
-                metadata.create_all(engine)
-                _add_missing_columns(engine)
+                    # Runs overlap (a cron run still going when the next starts): writers wait for
+                    # each other for up to a minute instead of failing with "database is locked".
+                    engine = create_engine(url, connect_args={"timeout": 60})
+                    event.listen(engine, "connect", _sqlite_pragmas)
+                else:
+                    engine = create_engine(url)
+                try:
+                    _create_schema(engine)
+                    _add_missing_columns(engine)
+                except DBAPIError as err:
+                    engine.dispose()
+                    if sqlite and _not_a_database(err):
+                        path = url.removeprefix("sqlite:///")
+                        raise HistoryUnavailable(
+                            f"{path} is not an SQLite database (history skipped for this run); move it "
+                            f"aside (mv '{path}' '{path}.broken') and the next run starts a new history"
+                        ) from None
+                    raise
                 _OPEN[url] = cls(engine)
             return _OPEN[url]
 
@@ -311,6 +329,51 @@ class History:
 
 
 _OPEN: dict[str, History] = {}
+
+
+class HistoryUnavailable(Exception):
+    """The history database cannot be used (not a database); the message says what to do."""
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # WAL lets readers and one writer work at once, so two runs on one output folder do not block
+    # each other's reads; busy_timeout makes a second writer wait rather than fail.
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA busy_timeout = 60000")
+        cursor.execute("PRAGMA journal_mode = WAL")
+    finally:
+        cursor.close()
+
+
+def _not_a_database(err: DBAPIError) -> bool:
+    message = str(err.orig).lower()
+    return "not a database" in message or "file is encrypted" in message or "malformed" in message
+
+
+def _create_schema(engine: Engine) -> None:
+    """create_all checks for each table, then creates it: two processes starting together can both
+    see it missing, and the slower one gets "table ... already exists". Losing that race is success;
+    try again, when every table is seen."""
+    for attempt in range(5):
+        try:
+            metadata.create_all(engine)
+            return
+        except OperationalError as err:
+            message = str(err.orig).lower()
+            if ("already exists" not in message and "locked" not in message) or attempt == 4:
+                raise
+            time.sleep(0.05 * (attempt + 1))
+
+
+def warn_unavailable(message: str) -> None:
+    """Note that history was skipped (the outputs are still written); the command reports it."""
+    if message not in SKIPPED:
+        SKIPPED.append(message)
+
+
+# Why history was skipped in this process, for the command to report (and exit 2 on).
+SKIPPED: list[str] = []
 
 
 def _add_missing_columns(engine: Engine) -> None:

@@ -73,6 +73,17 @@ def error_result(source: str, code: str, message: str, *, transient: bool = Fals
     return ArticleResult(id=source_id(source), source=source, status="error", findings=[found])
 
 
+def over_budget_result(source: str, budget: float) -> ArticleResult:
+    """An article stopped for running over `[runner] article_timeout`: its results are missing."""
+    return error_result(
+        source,
+        "EX003",
+        f"{source}: auditing this article took longer than its time budget ([runner] article_timeout = "
+        f"{budget:g} s) and was stopped; its results are missing. The other articles were audited.",
+        transient=True,
+    )
+
+
 def audit_document(doc: Document, ctx: CheckContext) -> ArticleResult:
     return result_for(doc, ctx.config, lambda: run_checks(doc, ctx))
 

@@ -38,9 +38,12 @@ def process_count(config: Config, articles: int, *, automatic: bool = False) -> 
     wanted = config.runner.processes
     if wanted is None:  # one per CPU, for runs big enough to pay for starting them
         wanted = (os.cpu_count() or 1) if automatic and articles >= MIN_ARTICLES else 1
-    if wanted <= 1 or config.accessibility.browser:  # browser mode shares one Chromium in-process
+    if config.accessibility.browser:  # browser mode shares one Chromium in-process
         return 0
-    return min(wanted, max(1, articles))
+    # A time budget is enforced by killing the worker that overran: that needs a worker.
+    if wanted <= 1 and config.runner.article_timeout is None:
+        return 0
+    return min(max(1, wanted), max(1, articles))
 
 
 class LocalChecks:
@@ -60,6 +63,13 @@ class LocalChecks:
 
     def submit(self, source: Source, raw: RawInput) -> Future[tuple[Document, dict[str, CheckOutput]] | ArticleResult]:
         return self.pool.submit(_local_part, source, raw)
+
+    def kill(self) -> None:
+        """Stop every worker now, mid-article (a runaway page cannot be interrupted any other way)."""
+        processes = dict(getattr(self.pool, "_processes", None) or {})
+        for process in processes.values():
+            process.kill()
+        self.pool.shutdown(wait=False, cancel_futures=True)
 
     def close(self, *, cancel: bool = False) -> int:
         """Stop the workers; returns the largest worker's peak memory in bytes (0 if unknown)."""

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import threading
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import CancelledError, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -28,6 +30,7 @@ from pipeline.run.assembly import (
     assemble,
     audit_extracted_or_error,
     check_outputs,
+    over_budget_result,
     read_or_error,
     result_for,
 )
@@ -74,7 +77,15 @@ def audit_source(
     pool = local.get() if local is not None else None
     if pool is not None and local is not None:
         try:
-            result = _audit_in_pool(pool, source, raw, ctx)
+            try:
+                result = _audit_in_pool(pool, source, raw, ctx, local)
+            except (BrokenProcessPool, CancelledError):
+                # Another article overran its budget and its workers were killed: start again on the
+                # new pool (this article had not overrun).
+                retry = local.get() if local.killed(pool) and not local.stopped else None
+                if retry is None:
+                    raise
+                result = _audit_in_pool(retry, source, raw, ctx, local)
         except CancelledError:
             raise RunStopped() from None  # the run was interrupted: do not audit it here instead
         except BrokenProcessPool as err:  # a worker died: this article and the rest run here instead
@@ -94,8 +105,22 @@ def audit_source(
 
 
 
-def _audit_in_pool(pool: LocalChecks, source: Source, raw: RawInput, ctx: CheckContext) -> ArticleResult:
-    part = pool.submit(source, raw).result()
+def _audit_in_pool(
+    pool: LocalChecks, source: Source, raw: RawInput, ctx: CheckContext, local: LocalPool
+) -> ArticleResult:
+    future = pool.submit(source, raw)
+    budget = ctx.config.runner.article_timeout
+    if budget is None:
+        part = future.result()
+    else:
+        # The budget runs from when a worker takes the article, not while it waits in the queue.
+        while not future.running() and not future.done():
+            time.sleep(0.05)
+        try:
+            part = future.result(timeout=budget)
+        except FutureTimeout:
+            local.kill(pool)
+            return over_budget_result(source.location, budget)
     if isinstance(part, ArticleResult):
         return part
     doc, outputs = part
@@ -121,6 +146,8 @@ class LocalPool:
         self._broken: str | None = None
         self.stopped = False  # closed: never start another pool
         self.peak_rss = 0  # bytes, the largest worker's
+        self._killed: set[int] = set()  # pools killed for an article over its time budget
+        self.kills = 0
 
     def get(self) -> LocalChecks | None:
         with self._lock:
@@ -142,6 +169,19 @@ class LocalPool:
             except Exception as err:  # noqa: BLE001 (the first article finds the same failure and falls back)
                 self.broken(_cannot_start(err))
 
+    def kill(self, pool: LocalChecks) -> None:
+        """Kill a pool whose article overran; the next article starts a fresh one."""
+        with self._lock:
+            if self._pool is pool:
+                self._killed.add(id(pool))
+                self.kills += 1
+                pool.kill()
+                self._pool = None
+
+    def killed(self, pool: LocalChecks) -> bool:
+        with self._lock:
+            return id(pool) in self._killed
+
     def broken(self, why: str) -> None:
         with self._lock:
             self._broken = self._broken or why
@@ -150,6 +190,8 @@ class LocalPool:
         out: dict[str, Any] = {"processes": self.processes}
         if self.peak_rss:
             out["peak_rss_mib"] = round(self.peak_rss / 2**20)
+        if self.kills:
+            out["stopped_over_budget"] = self.kills
         return {**out, **({"event": self._broken} if self._broken else {})}
 
     def close(self, *, cancel: bool = False) -> None:
@@ -310,6 +352,11 @@ def new_run(config: Config, started: str, articles: list[ArticleResult], stats: 
 def open_history(config: Config) -> History | None:
     if not config.history.enabled:
         return None
-    from pipeline.history import History, default_url
+    from pipeline.history import History, HistoryUnavailable, default_url, warn_unavailable
 
-    return History.open(default_url(config))
+    try:
+        return History.open(default_url(config))
+    except HistoryUnavailable as err:
+        # A broken history must not cost the audit: run without it, and say so.
+        warn_unavailable(str(err))
+        return None

@@ -20,7 +20,14 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.errors import ConfigError
-from pipeline.model import ArticleResult, Finding, RunResult, dict_fingerprints, finding_fingerprints
+from pipeline.model import (
+    SCHEMA_VERSION,
+    ArticleResult,
+    Finding,
+    RunResult,
+    dict_fingerprints,
+    finding_fingerprints,
+)
 
 # Figures in a reading-level finding's data (or the article's readability metrics) where higher is worse.
 READING_FIGURES = ("smog", "uk_reading_age", "flesch_kincaid_grade", "grade")
@@ -61,10 +68,25 @@ def load_baseline(path: str | Path) -> Baseline:
         data = json.loads(p.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise BaselineError(f"baseline not found: {p}") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as err:
+    except IsADirectoryError:
+        raise BaselineError(f"{p}: the baseline is a folder; name the report.json inside it") from None
+    except UnicodeDecodeError:
+        raise BaselineError(f"{p}: the baseline is not a report.json (binary, or not UTF-8 text)") from None
+    except OSError as err:
+        raise BaselineError(f"{p}: the baseline cannot be read ({err.strerror or err})") from None
+    except json.JSONDecodeError as err:
+        if not err.doc.strip():
+            raise BaselineError(f"{p}: the baseline is empty") from None
         raise BaselineError(f"{p}: the baseline is not JSON: {err}") from None
     if not isinstance(data, dict) or not isinstance(data.get("articles"), list) or "run" not in data:
         raise BaselineError(f"{p}: not a health-audit report.json (no run or articles)")
+    version = str(data.get("schema_version", SCHEMA_VERSION))
+    if version.split(".")[0] != SCHEMA_VERSION.split(".")[0]:
+        # Another major version may name or fingerprint findings differently: comparing would lie.
+        raise BaselineError(
+            f"{p}: report schema version {version}; this version of health-audit reads "
+            f"{SCHEMA_VERSION}. Make a new baseline with this version."
+        )
     articles: dict[str, BaselineArticle] = {}
     for entry in data["articles"]:
         try:

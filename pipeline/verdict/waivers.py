@@ -62,6 +62,10 @@ class Waiver(BaseModel):
         return self
 
 
+# A waivers file may say which version of this format it was written for (`schema_version: "1"`).
+WAIVERS_SCHEMA = "1"
+
+
 class _WaiverFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
     waivers: list[Waiver] = Field(default_factory=list)
@@ -71,9 +75,16 @@ def load_waivers(path: str | Path) -> list[Waiver]:
     p = Path(path)
     raw = read_data_file(p, error=WaiverError)
     if raw is None:
-        return []
+        # An empty file is most likely a truncated copy: saying so beats silently waiving nothing.
+        raise WaiverError(f"{p}: the waivers file is empty (write `waivers: []` for none)")
     if isinstance(raw, list):  # a bare list of entries is accepted too
         raw = {"waivers": raw}
+    if isinstance(raw, dict) and "schema_version" in raw:
+        version = str(raw.pop("schema_version"))
+        if version.split(".")[0] != WAIVERS_SCHEMA.split(".")[0]:
+            raise WaiverError(
+                f"{p}: waivers schema version {version}; this version of health-audit reads {WAIVERS_SCHEMA}"
+            )
     try:
         return _WaiverFile.model_validate(raw).waivers
     except ValidationError as err:

@@ -58,6 +58,9 @@ def test_samples_run_fails_the_gate_for_the_right_reasons(sample_run: RunResult)
     assert any(
         f.rule == "SM001" and f.level == "error" and f.counts for f in by_stem["sepsis-causes"].findings
     )
-    assert not any(f.rule == "SM001" and f.counts for f in by_stem["sepsis-warning-signs"].findings)
+    # The good sepsis page has its message, but loads site stylesheets the static pass cannot read:
+    # SM001 is a review pointing to browser mode, never a fail.
+    good = [f for f in by_stem["sepsis-warning-signs"].findings if f.rule == "SM001"]
+    assert [f.outcome for f in good] == ["review"] and "--browser" in good[0].message
     # Grammar ran for real on every page.
     assert all(not any(f.rule == "GR900" for f in a.findings) for a in sample_run.articles)

@@ -20,6 +20,7 @@ from pipeline.rules.safety.packs import (
 )
 from pipeline.rules.safety.placement import Located, locate_messages, placement_ok
 from pipeline.rules.safety.topics import TopicScore, score_topics
+from pipeline.rules.safety.visibility import page_visibility
 
 EMERGENCY = rule(
     "SM001",
@@ -130,19 +131,34 @@ def _allowed(req: Requirement) -> str:
 
 def judge(topic: TopicScore, req: Requirement, located: list[Located], require_placement: bool) -> Verdict:
     """Pass when a clear message sits where it must; review when weak, misplaced or only in boilerplate."""
-    mine = [
+    relevant = [
         loc
         for loc in located
         if loc.match.kind == req.kind and (not loc.match.topics or topic.pack.topic in loc.match.topics)
     ]
+    # A message no reader would meet is not a message: it is left out, and named if nothing else is.
+    hidden = [loc for loc in relevant if loc.hidden and loc.match.strength == "strong"]
+    mine = [loc for loc in relevant if not loc.hidden]
     strong = [loc for loc in mine if loc.match.strength == "strong"]
     specific_body = [loc for loc in strong if loc.place.where == "body" and not loc.match.generic]
     placed = [loc for loc in specific_body if not require_placement or placement_ok(loc.place, req.placement)]
     label = KIND_LABEL[req.kind]
     topic_name = _lower_first(topic.pack.title)
+    seen = [loc for loc in placed if not loc.uncertain]
+    if seen:
+        best = seen[0]
+        return Verdict(topic, req, "pass", f"The {label} is given {best.place.describe()}.", best)
     if placed:
         best = placed[0]
-        return Verdict(topic, req, "pass", f"The {label} is given {best.place.describe()}.", best)
+        why = best.seen[1] if best.seen else ""
+        return Verdict(
+            topic,
+            req,
+            "review",
+            f"The {label} is given {best.place.describe()}, but {why}: check that readers see it "
+            "and screen readers announce it.",
+            best,
+        )
     if specific_body:
         best = specific_body[0]
         return Verdict(
@@ -182,6 +198,12 @@ def judge(topic: TopicScore, req: Requirement, located: list[Located], require_p
             weak[0],
         )
     notes = []
+    if hidden:
+        why = hidden[0].seen[1] if hidden[0].seen else "hidden"
+        notes.append(
+            f" The page has '{hidden[0].excerpt.strip()}' but it is hidden from readers ({why}), "
+            "so it does not count."
+        )
     said = [loc for loc in mine if loc.place.where == "body"]
     if said:
         notes.append(f" The article says '{said[0].excerpt}' but not what to do.")
@@ -237,6 +259,17 @@ def _kind_finding(kind: str, verdicts: list[Verdict], doc: Document, profile: Lo
     )
 
 
+def _look(doc: Document, located: list[Located]) -> None:
+    """Mark whether each message in the body would be seen and heard (the markup is resolved once,
+    and only when there is a message to look for)."""
+    body = [loc for loc in located if loc.place.where == "body" and loc.match.strength == "strong"]
+    if not body or not doc.html:
+        return
+    page = page_visibility(doc.html)
+    for loc in body:
+        loc.seen = page.of(loc.excerpt)
+
+
 @check("safety.required-messages", "SM001", "SM002", "SM003", "SM004")
 def required_messages(doc: Document, ctx: CheckContext) -> CheckOutput:
     cfg = ctx.config.safety
@@ -246,6 +279,7 @@ def required_messages(doc: Document, ctx: CheckContext) -> CheckOutput:
     packs = tuple(p for p in load_packs(cfg.rules_dir) if not cfg.topics or p.topic in cfg.topics)
     scores = score_topics(doc, packs, body_cap=cfg.body_cap)
     located = locate_messages(doc, profile, early_fraction=cfg.early_fraction)
+    _look(doc, located)
 
     verdicts = [
         judge(ts, req, located, cfg.require_placement)

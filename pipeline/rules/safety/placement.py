@@ -54,6 +54,16 @@ class Located:
     match: MessageMatch
     place: Place
     excerpt: str
+    # Whether readers would meet it (visibility.Status) and why not; None when not looked at.
+    seen: tuple[str, str] | None = None
+
+    @property
+    def hidden(self) -> bool:
+        return self.seen is not None and self.seen[0] == "hidden"
+
+    @property
+    def uncertain(self) -> bool:
+        return self.seen is not None and self.seen[0] == "uncertain"
 
 
 def _is_help_heading(heading: str, phrases: tuple[str, ...]) -> bool:

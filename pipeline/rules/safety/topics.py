@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 
 from pipeline.model import Document
@@ -30,10 +31,20 @@ def _hits(triggers: tuple[Trigger, ...], text: str, exclude: tuple[str, ...]) ->
         for m in compiled(t.term).finditer(text)
     ]
     found.sort(key=lambda h: (-(h[2] - h[1]), h[1]))
+    # Longest first, each kept only if it overlaps none kept so far. The kept spans never overlap,
+    # so they stay sorted by start and only the two neighbours of a new span can overlap it: a
+    # bisect per hit, where comparing with every kept span was quadratic on long pages.
     kept: list[tuple[Trigger, int, int]] = []
+    starts: list[int] = []
     for h in found:
-        if all(h[2] <= k[1] or h[1] >= k[2] for k in kept):
-            kept.append(h)
+        at = bisect.bisect_left(starts, h[1])
+        if at > 0 and kept[at - 1][2] > h[1]:
+            continue
+        if at < len(kept) and kept[at][1] < h[2]:
+            continue
+        starts.insert(at, h[1])
+        kept.insert(at, h)
+    kept.sort(key=lambda h: (-(h[2] - h[1]), h[1]))
     return kept
 
 

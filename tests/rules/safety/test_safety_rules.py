@@ -75,17 +75,20 @@ def test_seed_sample_fails_for_the_missing_emergency_action() -> None:
     assert [c["status"] for c in emergency] == ["fail"]
 
 
-def test_sample_with_the_message_passes_and_says_where() -> None:
+def test_sample_with_the_message_is_found_and_says_where() -> None:
     result = _audit(_sample("sepsis-warning-signs.html"))
     sm001 = _one(result, "SM001")
-    assert sm001.outcome == "pass"
+    # The sample loads its site's stylesheets, which the static pass does not read: it cannot vouch
+    # that the message is visible, so it says review and points to browser mode.
+    assert sm001.outcome == "review"
+    assert "--browser" in sm001.message
     assert sm001.excerpt is not None and sm001.excerpt.startswith("Call 999 or go to A&E")
     assert sm001.data["found"]["help_section"] is True
     assert "When to get help" in sm001.message
     safety = result.metrics["safety"]
     assert safety["locale"] == "uk"
     assert any(t["topic"] == "sepsis" and t["detected"] for t in safety["topics"])
-    assert {c["status"] for c in safety["checklist"] if c["topic"] == "sepsis"} == {"pass"}
+    assert {c["status"] for c in safety["checklist"] if c["topic"] == "sepsis"} == {"review"}
 
 
 def test_nhs_choices_aneurysm_page_passes_its_emergency_action_check(shared: Path) -> None:
@@ -94,9 +97,10 @@ def test_nhs_choices_aneurysm_page_passes_its_emergency_action_check(shared: Pat
     expected_text = from_text(
         "nhs-aaa-content", base.with_suffix(".content").read_text(encoding="utf-8"), title="Abdominal aortic aneurysm"
     )
-    for doc in (page, expected_text):
+    for doc, outcome in ((page, "review"), (expected_text, "pass")):
+        # The page loads stylesheets the static pass cannot read (review); its plain text has none.
         sm001 = _one(_audit(doc), "SM001")
-        assert sm001.outcome == "pass", sm001.message
+        assert sm001.outcome == outcome, sm001.message
         assert sm001.excerpt is not None and "call 999 immediately and ask for an ambulance" in sm001.excerpt
 
 
