@@ -103,6 +103,9 @@ class Verdict:
     status: Outcome
     explanation: str
     evidence: Located | None = None
+    # A review that only asks to confirm the message is not hidden by a stylesheet the static pass
+    # could not read (most real pages link one): shown to reviewers, but not a reason to block.
+    advisory: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         req = self.requirement
@@ -149,7 +152,7 @@ def judge(topic: TopicScore, req: Requirement, located: list[Located], require_p
         best = seen[0]
         return Verdict(topic, req, "pass", f"The {label} is given {best.place.describe()}.", best)
     if placed:
-        best = placed[0]
+        best = next((loc for loc in placed if loc.unconfirmed), placed[0])
         why = best.seen[1] if best.seen else ""
         return Verdict(
             topic,
@@ -158,6 +161,7 @@ def judge(topic: TopicScore, req: Requirement, located: list[Located], require_p
             f"The {label} is given {best.place.describe()}, but {why}: check that readers see it "
             "and screen readers announce it.",
             best,
+            advisory=best.unconfirmed,
         )
     if specific_body:
         best = specific_body[0]
@@ -246,7 +250,9 @@ def _kind_finding(kind: str, verdicts: list[Verdict], doc: Document, profile: Lo
         suggestion=None if worst.status == "pass" else _suggestion(verdicts, profile),
         tags=tags,
         # The clinical severity of the requirements at the worst outcome; configuration still wins.
-        clinical_level="error"
+        clinical_level="note"
+        if all(v.advisory for v in verdicts if v.status == worst.status)
+        else "error"
         if any(v.requirement.severity == "error" for v in verdicts if v.status == worst.status)
         else "warning",
         data={

@@ -63,7 +63,13 @@ class Located:
 
     @property
     def uncertain(self) -> bool:
-        return self.seen is not None and self.seen[0] == "uncertain"
+        """Readers may not see it: something on the page may hide it, or an unread stylesheet might."""
+        return self.seen is not None and self.seen[0] in ("uncertain", "unconfirmed")
+
+    @property
+    def unconfirmed(self) -> bool:
+        """Only an unread stylesheet stands between it and a pass."""
+        return self.seen is not None and self.seen[0] == "unconfirmed"
 
 
 def _is_help_heading(heading: str, phrases: tuple[str, ...]) -> bool:

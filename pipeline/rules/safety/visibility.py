@@ -31,8 +31,10 @@ import lxml.html
 import tinycss2
 from lxml import etree
 
-Status = Literal["visible", "uncertain", "hidden"]
-_RANK: dict[Status, int] = {"visible": 0, "uncertain": 1, "hidden": 2}
+# "unconfirmed": nothing on the page is seen to hide it, but stylesheets the static pass does not
+# read might; that doubt applies to every page that links a stylesheet, so it does not block.
+Status = Literal["visible", "unconfirmed", "uncertain", "hidden"]
+_RANK: dict[Status, int] = {"visible": 0, "unconfirmed": 1, "uncertain": 2, "hidden": 3}
 _SKIP_TAGS = frozenset({"script", "style", "template", "head", "title", "noscript", "iframe", "object"})
 _NOT_TEXT = re.compile(r"[\W_]+")
 # @media conditions every screen reader and browser window meets; anything else may or may not apply.
@@ -102,7 +104,7 @@ class PageVisibility:
                 break
             at = self.text.find(needle, at + 1)
         if best is not None and best[0] == "visible" and self.unread_sheets:
-            return "uncertain", self.unread_sheets
+            return "unconfirmed", self.unread_sheets
         return best
 
     def _worst(self, start: int, end: int) -> tuple[Status, str]:

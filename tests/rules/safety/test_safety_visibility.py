@@ -90,11 +90,21 @@ def test_what_the_static_pass_cannot_tell_is_review_never_pass() -> None:
     in_media = _sm001(_page("@media (max-width: 600px){.warn{display:none}}", f"<p class='warn'>{MESSAGE}</p>"))
     assert in_media.outcome == "review"
     assert "@media" in in_media.message
+    assert in_media.level == "error"  # a rule on the page may hide it: that blocks until checked
     external = _sm001(
         _page("", f"<p>{MESSAGE}</p>").replace("<style>", "<link rel='stylesheet' href='/site.css'><style>")
     )
     assert external.outcome == "review"
     assert "--browser" in external.message
+    # Nothing seen hides it; only an unread stylesheet might. Most real pages link one, so this is
+    # for the reviewer to confirm and does not block publication.
+    assert external.level == "note"
+    hidden_too = _sm001(
+        _page(".warn{display:none}", f"<p class='warn'>{MESSAGE}</p>").replace(
+            "<style>", "<link rel='stylesheet' href='/site.css'><style>"
+        )
+    )
+    assert hidden_too.outcome == "fail" and hidden_too.level == "error"
 
 
 def test_a_hidden_copy_does_not_spoil_a_visible_one() -> None:
