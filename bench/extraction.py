@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import hashlib
+import importlib
 import json
 import re
 import statistics
@@ -21,17 +23,21 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from pipeline.config import ExtractionConfig, SiteProfile  # noqa: E402
-from pipeline.extract.document import RawPage, extract  # noqa: E402
+from pipeline.extract.document import ExtractedDocument, RawPage  # noqa: E402
+from pipeline.extract.document import extract as _extract  # noqa: E402
+from pipeline.extract.dom import Walker  # noqa: E402
 from pipeline.model import Document  # noqa: E402
 
 CORPORA = ROOT.parent / "shared" / "corpora"
 BENCH = CORPORA / "extraction-benchmark"
 HEALTH = CORPORA / "health-pages"
+READABILITY_PAGES = CORPORA / "readability-test-pages"
 # Published figures (../shared/corpora/README.md and the benchmark's README): F1, precision, recall.
 PUBLISHED = {
     "trafilatura": (0.958, 0.938, 0.978),
@@ -39,6 +45,34 @@ PUBLISHED = {
     "jusText": (0.804, 0.858, 0.756),
 }
 OUTPUT_FILES = {"trafilatura": "trafilatura.json", "readability-lxml": "readability.json", "jusText": "justext.json"}
+
+# Pages of any corpus that came out with no article text although they hold a paragraph of prose.
+LOST: list[str] = []
+_SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
+
+
+def has_prose(doc: ExtractedDocument) -> bool:
+    """A paragraph of prose anywhere on the page: 20 words or more, mostly not links, with a full stop.
+
+    Judged from the page's own blocks, not from the extractor's decisions, so the count is an
+    independent check on "EX002 only for pages with no article text".
+    """
+    if doc.parsed is None:
+        return False
+    root = doc.parsed.body if doc.parsed.body is not None else doc.parsed
+    return any(
+        c.kind == "paragraph" and c.words >= 20 and c.link_density < 0.5 and _SENTENCE_END.search(c.text)
+        for c in Walker().walk(root)
+    )
+
+
+def extract(page: RawPage, cfg: ExtractionConfig) -> ExtractedDocument:
+    """Our extraction, noting a page lost to EX002 while it has prose."""
+    doc = _extract(page, cfg)
+    if not doc.text.strip() and has_prose(doc):
+        LOST.append(page.source)
+    return doc
+
 
 _TOKEN = re.compile(r"\w+", re.UNICODE | re.MULTILINE | re.IGNORECASE | re.DOTALL)
 Counts = tuple[float, float, float]
@@ -147,6 +181,89 @@ def benchmark(cfg: ExtractionConfig, limit: int | None, worst: int, live: bool =
         ranked = sorted(zip(keys, body_rows, strict=True), key=lambda kr: page_f1(kr[1]))[:worst]
         for k, c in ranked:
             print(f"    {k[:12]} P {precision(*c):.3f} R {recall(*c):.3f}  {truth[k].get('url', '')[:90]}")
+
+
+def _rank(name: str) -> str:
+    return hashlib.sha256(name.encode("utf-8")).hexdigest()
+
+
+def readability_names(which: str | None = None) -> list[str]:
+    """The readability test pages, or one half of them, split by a rule fixed before any tuning.
+
+    The pages are ordered by the SHA-256 of their folder names; the first half of that order is the
+    tuning half, the rest the held-out half. The rule never changes, so a held-out figure always
+    comes from pages nobody tuned on.
+    """
+    names = sorted(p.name for p in READABILITY_PAGES.iterdir() if (p / "source.html.gz").exists())
+    if which is None:
+        return names
+    ranked = sorted(names, key=_rank)
+    cut = len(ranked) // 2
+    chosen = set(ranked[:cut] if which == "tuning" else ranked[cut:])
+    return [n for n in names if n in chosen]
+
+
+def readability_page(name: str) -> tuple[str, str]:
+    """The page's HTML and the text of Readability.js's own extraction (the truth)."""
+    from bs4 import BeautifulSoup
+
+    folder = READABILITY_PAGES / name
+    html = gzip.decompress((folder / "source.html.gz").read_bytes()).decode("utf-8", "replace")
+    expected_html = gzip.decompress((folder / "expected.html.gz").read_bytes()).decode("utf-8", "replace")
+    return html, BeautifulSoup(expected_html, "lxml").get_text(" ")
+
+
+def _readability_lxml() -> Any:
+    """readability-lxml's module. Its name, `readability`, is also bench/readability.py, which the
+    script's own folder on sys.path would shadow it with: load it from outside this folder."""
+    here = str(Path(__file__).resolve().parent)
+    saved = list(sys.path)
+    sys.path[:] = [p for p in sys.path if str(Path(p or ".").resolve()) != here]
+    try:
+        return importlib.import_module("readability.readability")
+    finally:
+        sys.path[:] = saved
+
+
+def readability_lxml_text(html: str) -> str:
+    """readability-lxml's article as text (its summary is HTML)."""
+    from bs4 import BeautifulSoup
+
+    try:
+        summary = str(_readability_lxml().Document(html).summary(html_partial=True))
+    except Exception:  # its own failures on odd markup count as an empty extraction
+        return ""
+    return BeautifulSoup(summary, "lxml").get_text(" ")
+
+
+def readability_test_pages(cfg: ExtractionConfig, which: str | None, worst: int) -> None:
+    """Ours, trafilatura and readability-lxml on the readability test pages, per half.
+
+    Tuning decisions may look at the tuning half only; the held-out half is printed, never opened.
+    """
+    import trafilatura
+
+    for label in (("tuning", "held-out") if which is None else (which,)):
+        names = readability_names(label)
+        ours: list[Counts] = []
+        traf: list[Counts] = []
+        rlxml: list[Counts] = []
+        for name in names:
+            html, expected = readability_page(name)
+            doc = extract(RawPage(source=name, html=html), cfg)
+            ours.append(match(expected, doc.text))
+            traf.append(match(expected, trafilatura.extract(html, include_comments=False) or ""))
+            rlxml.append(match(expected, readability_lxml_text(html)))
+        kind = "tuning figure" if label == "tuning" else "pages not tuned on"
+        print(f"Readability test pages, {label} half ({len(names)} pages, {kind}):")
+        ours_m, traf_m = summarise(ours), summarise(traf)
+        print(line("health-audit", ours_m, f"   ahead of trafilatura by {ours_m['f1'] - traf_m['f1']:+.3f}"))
+        print(line(f"trafilatura {trafilatura.__version__}", traf_m))
+        print(line("readability-lxml", summarise(rlxml)))
+        if worst and label == "tuning":
+            ranked = sorted(zip(names, ours, strict=True), key=lambda nr: page_f1(nr[1]))[:worst]
+            for n, c in ranked:
+                print(f"    {n:<40} P {precision(*c):.3f} R {recall(*c):.3f}")
 
 
 def nhs_choices(cfg: ExtractionConfig) -> None:
@@ -293,16 +410,21 @@ def main() -> None:
     ap.add_argument("--limit", type=int, default=None, help="only the first N benchmark pages")
     ap.add_argument("--show-worst", type=int, default=0, help="list the N worst benchmark pages")
     ap.add_argument("--no-trafilatura", action="store_true", help="our markup rules alone")
-    ap.add_argument("--only", choices=["benchmark", "health"], default=None)
+    ap.add_argument("--only", choices=["benchmark", "health", "readability"], default=None)
+    ap.add_argument("--half", choices=["tuning", "held-out"], default=None,
+                    help="only this half of the readability test pages (both by default)")
     ap.add_argument("--no-live", action="store_true", help="do not run trafilatura here for comparison")
     args = ap.parse_args()
     if not CORPORA.is_dir():
         sys.exit(f"{CORPORA} is missing: the shared corpora sit beside the checkout")
     cfg = ExtractionConfig(use_trafilatura=not args.no_trafilatura)
-    if args.only != "health":
+    if args.only in (None, "benchmark"):
         benchmark(cfg, args.limit, args.show_worst, live=not args.no_live)
         print()
-    if args.only != "benchmark":
+    if args.only in (None, "readability"):
+        readability_test_pages(cfg, args.half, args.show_worst)
+        print()
+    if args.only in (None, "health"):
         nhs_choices(cfg)
         print()
         readability_pages(cfg)
@@ -313,6 +435,20 @@ def main() -> None:
         snippets(cfg, lambda html: trafilatura.extract(html, include_comments=False) or "")
         for problem in snippets(cfg):
             print(f"    {problem}")
+        print()
+    if args.only is None:
+        other_pages(cfg)
+        print(f"Pages of any corpus with no article text (EX002) although they hold a paragraph of prose: {len(LOST)}")
+        for name in LOST:
+            print(f"    {name}")
+
+
+def other_pages(cfg: ExtractionConfig) -> None:
+    """The labelled real pages and the samples, extracted only for the EX002 count."""
+    folders = (CORPORA / "labelled-pages" / "pages", ROOT / "bench" / "heldout" / "pages", ROOT / "samples")
+    for folder in folders:
+        for path in sorted(folder.glob("*.htm*")):
+            extract(RawPage(source=str(path.relative_to(folder.parent)), html=path.read_text("utf-8", "replace")), cfg)
 
 
 if __name__ == "__main__":
