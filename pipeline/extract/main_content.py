@@ -26,6 +26,7 @@ from pipeline.extract.boilerplate import (
     markup_reason,
 )
 from pipeline.extract.dom import Candidate
+from pipeline.extract.prose import reconsider
 
 _TOKEN = re.compile(r"\w+")
 # Containers that usually hold exactly the article, most specific first.
@@ -50,6 +51,8 @@ class Selection:
     reasons: list[str | None]  # why each stripped block was stripped
     container: dict[int, Tag] = field(default_factory=dict)  # boilerplate container per stripped block
     method: str = "trafilatura"
+    # Why the choice of article text is doubtful (reported as an EX review finding); empty when sure.
+    doubts: list[str] = field(default_factory=list)
 
 
 def tokens(text: str) -> list[str]:
@@ -237,13 +240,17 @@ def select(
         _recover_by_signature(candidates, keep, reasons)
         _recover_sandwiched(candidates, keep, reasons)
         _recover_tables(candidates, keep, reasons)
+    doubts: list[str] = []
     if method != "site profile":
+        doubts = reconsider(candidates, keep, reasons)
+        if doubts and any(keep):
+            method = f"{method}, then largest prose region"
         _recover_head(candidates, keep, reasons)
     _drop_related_sections(candidates, keep, reasons)
     _drop_sections(candidates, keep, reasons, is_comments_heading, "comments")
     if strip_references:
         _drop_sections(candidates, keep, reasons, is_references_heading, "references")
-    return Selection(keep=keep, reasons=reasons, container=containers, method=method)
+    return Selection(keep=keep, reasons=reasons, container=containers, method=method, doubts=doubts)
 
 
 # A sign-up box's text: its prompt and its status messages ("Please wait...", "Thanks!").
@@ -439,3 +446,4 @@ def _recover_tables(candidates: list[Candidate], keep: list[bool], reasons: list
             for i in members:
                 if not keep[i] and reasons[i] == "outside the article":
                     keep[i], reasons[i] = True, None
+
