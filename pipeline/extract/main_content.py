@@ -27,6 +27,7 @@ from pipeline.extract.boilerplate import (
 )
 from pipeline.extract.dom import Candidate
 from pipeline.extract.prose import reconsider
+from pipeline.extract.structure import contents_lists, drop_card_promos, in_any, recover_link_content
 
 _TOKEN = re.compile(r"\w+")
 # Containers that usually hold exactly the article, most specific first.
@@ -210,6 +211,7 @@ def select(
 
     furniture = Furniture(candidates, total, in_main)
     widgets = signup_widgets(soup, furniture, protected)
+    toc = contents_lists(soup)
     for i, c in enumerate(candidates):
         if any(id(el) in blocked_ids for el in (*c.ancestors, c.element)):
             reasons[i] = "site profile boilerplate"
@@ -218,6 +220,9 @@ def select(
         if widget is not None:
             containers[i] = widget
             reasons[i] = "sign-up form"
+            continue
+        if in_any(c, toc):
+            reasons[i] = "contents list"
             continue
         found = furniture.of(c, protected)
         if found is not None:
@@ -246,7 +251,9 @@ def select(
         if doubts and any(keep):
             method = f"{method}, then largest prose region"
         _recover_head(candidates, keep, reasons)
+        recover_link_content(candidates, keep, reasons)
     _drop_related_sections(candidates, keep, reasons)
+    drop_card_promos(candidates, keep, reasons, containers)
     _drop_sections(candidates, keep, reasons, is_comments_heading, "comments")
     if strip_references:
         _drop_sections(candidates, keep, reasons, is_references_heading, "references")

@@ -134,3 +134,100 @@ def test_a_page_whose_prose_the_detector_missed_is_not_lost() -> None:
     candidates = Walker().walk(soup.body)
     selection = select(soup, candidates, None)  # no detector vote at all
     assert all(selection.keep)
+
+
+# --- article structure, not link density alone ------------------------------------------------
+
+_MORE = (
+    "Meningitis can be very serious if not treated quickly. It can cause life-threatening blood poisoning "
+    "and result in permanent damage to the brain or nerves. "
+)
+
+
+def _article(body: str, *, before: str = "") -> str:
+    """A condition page: site header and footer, and an article with `body` between two sections."""
+    return f"""<html lang="en"><head><title>Meningitis</title></head><body>
+<header><nav><ul><li><a href="/">Home</a></li><li><a href="/az">Health A to Z</a></li></ul></nav></header>
+<main><article><h1>Meningitis</h1>{before}<p>{_PROSE}</p><p>{_MORE}</p>{body}
+<h2>Treatment</h2><p>{_MORE} {_PROSE}</p></article></main>
+<footer><a href="/privacy">Privacy</a></footer></body></html>"""
+
+
+def test_a_symptom_list_of_link_chips_under_an_article_heading_is_kept() -> None:
+    chips = "".join(
+        f'<li><a class="chip" href="/symptoms/{i}">{s}</a></li>'
+        for i, s in enumerate(["a high temperature", "a rash that does not fade", "a stiff neck", "a dislike of bright lights"])
+    )
+    text = _text(_article(f'<h2>Symptoms</h2><ul class="chip-list">{chips}</ul>'))
+    assert "Symptoms." in text
+    for symptom in ("a high temperature", "a stiff neck", "a dislike of bright lights"):
+        assert symptom in text
+
+
+def test_link_chips_side_by_side_after_a_lead_in_line_are_kept() -> None:
+    chips = '<a class="pill" href="/s/1">high temperature</a> <a class="pill" href="/s/2">rash</a> <a class="pill" href="/s/3">stiff neck</a>'
+    text = _text(_article(f'<h2>Symptoms</h2><p>Symptoms include:</p><div class="pills">{chips}</div>'))
+    assert "high temperature" in text and "stiff neck" in text
+
+
+def test_a_one_sentence_paragraph_around_a_link_is_kept() -> None:
+    text = _text(_article(
+        '<h2>Side effects</h2><p>Most people have no side effects.</p>'
+        '<p><a href="https://yellowcard.mhra.gov.uk">Report a side effect on the Yellow Card website</a></p>'
+    ))
+    assert "Report a side effect on the Yellow Card website" in text
+
+
+def test_a_find_out_more_paragraph_in_the_body_is_kept() -> None:
+    text = _text(_article('<p><a href="/vaccinations/menb">Find out more about the MenB vaccine</a></p>'))
+    assert "Find out more about the MenB vaccine" in text
+
+
+def test_a_list_of_links_at_the_end_of_the_page_is_not_taken_for_chips() -> None:
+    html = _article("").replace(
+        "</article></main>",
+        "</article></main><div class='x'><h2>Topics</h2><ul><li><a href='/a'>Asthma</a></li><li><a href='/b'>Burns</a></li></ul></div>",
+    )
+    text = _text(html)
+    assert "Asthma" not in text and "Burns" not in text
+
+
+def test_an_in_page_contents_list_is_furniture() -> None:
+    contents = (
+        '<ol><li><a href="#symptoms">Symptoms of meningitis</a></li><li><a href="#treatment">Treatment for meningitis</a>'
+        '</li><li><a href="#vaccines">Vaccines that protect against it</a></li></ol>'
+    )
+    for before in (f'<div class="page-contents"><h2>On this page</h2>{contents}</div>', f'<div class="x1">{contents}</div>'):
+        doc = _doc(_article("", before=before))
+        assert "Symptoms of meningitis" not in doc.text and "Vaccines that protect" not in doc.text
+        assert any("Symptoms of meningitis" in s for s in doc.stripped)
+
+
+def test_an_in_page_contents_list_is_furniture_without_the_detector() -> None:
+    from pipeline.config import ExtractionConfig
+
+    contents = '<ul><li><a href="#a">Causes</a></li><li><a href="#b">Treatment</a></li></ul>'
+    doc = extract(RawPage(source="p.html", html=_article("", before=contents)), ExtractionConfig(use_trafilatura=False))
+    assert "Causes" not in doc.text and "protective membranes" in doc.text
+
+
+_CARDS = [
+    # (wrapper, heading, one card) in different markup: class names that say nothing
+    ('<div class="editorial-block">', '<h3 class="eb-title">Readers also viewed</h3>',
+     '<a class="eb-item" href="/{n}"><img src="{n}.jpg" alt=""><span>{t}</span></a>'),
+    ('<aside class="inline-x">', "<h2>Our picks for Meningitis</h2>", '<li><a href="/{n}"><span>{t}</span></a></li>'),
+    ('<section class="mod-7">', "<h2>Recommended for you</h2>", '<article class="tile"><a href="/{n}"><h3>{t}</h3></a></article>'),
+    ('<div class="zz">', "<h2>Meningitis and sepsis</h2>", '<a href="/{n}"><picture><img src="{n}.jpg" alt=""></picture>{t}</a>'),
+]
+
+
+def test_related_article_cards_and_their_heading_are_furniture_wherever_they_sit() -> None:
+    titles = ["How to spot sepsis in adults and children", "Meningitis: symptoms and vaccines explained"]
+    for wrapper, heading, card in _CARDS:
+        close = "</" + wrapper[1:].split()[0].rstrip(">") + ">"
+        cards = "".join(card.format(n=i, t=t) for i, t in enumerate(titles))
+        doc = _doc(_article(f"{wrapper}{heading}<div>{cards}</div>{close}"))
+        heading_text = heading.split(">")[1].split("<")[0]
+        assert heading_text not in doc.text, wrapper
+        assert titles[0] not in doc.text and titles[1] not in doc.text, wrapper
+        assert "Treatment" in doc.text and "protective membranes" in doc.text
