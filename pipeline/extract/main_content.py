@@ -27,7 +27,13 @@ from pipeline.extract.boilerplate import (
 )
 from pipeline.extract.dom import Candidate
 from pipeline.extract.prose import reconsider
-from pipeline.extract.structure import contents_lists, drop_card_promos, in_any, recover_link_content
+from pipeline.extract.structure import (
+    contents_lists,
+    drop_card_promos,
+    in_any,
+    recover_link_content,
+    recover_sandwiched_prose,
+)
 
 _TOKEN = re.compile(r"\w+")
 # Containers that usually hold exactly the article, most specific first.
@@ -252,6 +258,7 @@ def select(
             method = f"{method}, then largest prose region"
         _recover_head(candidates, keep, reasons)
         recover_link_content(candidates, keep, reasons)
+        recover_sandwiched_prose(candidates, keep, reasons)
     _drop_related_sections(candidates, keep, reasons)
     drop_card_promos(candidates, keep, reasons, containers)
     _drop_sections(candidates, keep, reasons, is_comments_heading, "comments")

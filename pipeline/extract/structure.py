@@ -21,6 +21,9 @@ from pipeline.extract.dom import Candidate
 CHIP_MAX_WORDS = 10
 # A one-link paragraph of the body is a sentence, not a block of text.
 LINK_PARAGRAPH_MAX_WORDS = 30
+LINK_PARAGRAPH_MIN_WORDS = 4  # "Learn more", "Next" are labels, not sentences
+# A longer dropped stretch between article blocks is more likely an inserted promo than the article.
+SANDWICH_MAX_BLOCKS = 20
 _CARD_INNER = ("img", "picture", "h2", "h3", "h4", "h5", "h6")
 
 
@@ -95,7 +98,7 @@ def recover_link_content(candidates: list[Candidate], keep: list[bool], reasons:
             c.kind == "paragraph"
             and c.element.name == "p"
             and c.link_chars > 0
-            and c.words <= LINK_PARAGRAPH_MAX_WORDS
+            and LINK_PARAGRAPH_MIN_WORDS <= c.words <= LINK_PARAGRAPH_MAX_WORDS
             and i > 0
             and keep[i - 1]
             and candidates[i - 1].kind != "heading"
@@ -103,6 +106,36 @@ def recover_link_content(candidates: list[Candidate], keep: list[bool], reasons:
         ):
             keep[i], reasons[i] = True, None
         i += 1
+
+
+def recover_sandwiched_prose(candidates: list[Candidate], keep: list[bool], reasons: list[str | None]) -> None:
+    """Runs of sentences the detector dropped between two article blocks (a list of quotations, a
+    paragraph after a figure) are article text: the article does not stop and start again."""
+    region = _region(candidates, keep)
+    if region is None:
+        return
+    i = 0
+    while i < len(candidates):
+        if keep[i] or i == 0 or not keep[i - 1]:
+            i += 1
+            continue
+        j = i
+        while j < len(candidates) and not keep[j] and _dropped_sentence(candidates[j], reasons[j], region):
+            j += 1
+        if j > i and j < len(candidates) and keep[j] and j - i <= SANDWICH_MAX_BLOCKS:
+            for k in range(i, j):
+                keep[k], reasons[k] = True, None
+        i = max(j, i + 1)
+
+
+def _dropped_sentence(c: Candidate, reason: str | None, region: Tag) -> bool:
+    return (
+        reason == "outside the article"
+        and c.kind in ("paragraph", "list_item")
+        and c.words >= 6
+        and c.link_density < 0.3
+        and _inside(c, region)
+    )
 
 
 def _chip_run(candidates: list[Candidate], start: int, keep: list[bool], reasons: list[str | None]) -> list[int]:

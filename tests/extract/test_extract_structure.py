@@ -231,3 +231,20 @@ def test_related_article_cards_and_their_heading_are_furniture_wherever_they_sit
         assert heading_text not in doc.text, wrapper
         assert titles[0] not in doc.text and titles[1] not in doc.text, wrapper
         assert "Treatment" in doc.text and "protective membranes" in doc.text
+
+
+def test_sentences_dropped_between_two_article_blocks_are_recovered() -> None:
+    from pipeline.extract.dom import Walker
+    from pipeline.extract.soup import parse_html
+    from pipeline.extract.structure import recover_sandwiched_prose
+
+    html = f"""<html><body><div class="nav"><a href="/">Home</a></div><div class="story"><p>{_PROSE}</p>
+    <ul><li>"Call 999 if you think someone has meningitis," the nurse told us.</li>
+    <li>"Do not wait for a rash before you get help," she added.</li></ul><p>{_MORE}</p></div></body></html>"""
+    soup = parse_html(html)
+    candidates = Walker().walk(soup.body)
+    keep = [c.text.startswith(("Meningitis is", "Meningitis can")) for c in candidates]
+    reasons: list[str | None] = [None if k else "outside the article" for k in keep]
+    recover_sandwiched_prose(candidates, keep, reasons)
+    assert [c.text[:6] for c, k in zip(candidates, keep, strict=True) if k] == ["Mening", '"Call ', '"Do no', "Mening"]
+    assert not keep[0]  # the menu link before the article stays out
