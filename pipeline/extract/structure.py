@@ -129,10 +129,12 @@ def recover_sandwiched_prose(candidates: list[Candidate], keep: list[bool], reas
 
 
 def _dropped_sentence(c: Candidate, reason: str | None, region: Tag) -> bool:
+    """A dropped sentence, or a lead-in line that introduces what follows ("What you'll need:")."""
+    lead_in = c.kind == "paragraph" and c.text.rstrip().endswith(":")
     return (
         reason == "outside the article"
         and c.kind in ("paragraph", "list_item")
-        and c.words >= 6
+        and (c.words >= 6 or lead_in)
         and c.link_density < 0.3
         and _inside(c, region)
     )

@@ -248,3 +248,17 @@ def test_sentences_dropped_between_two_article_blocks_are_recovered() -> None:
     recover_sandwiched_prose(candidates, keep, reasons)
     assert [c.text[:6] for c, k in zip(candidates, keep, strict=True) if k] == ["Mening", '"Call ', '"Do no', "Mening"]
     assert not keep[0]  # the menu link before the article stays out
+
+
+def test_a_dropped_lead_in_line_between_article_blocks_is_recovered() -> None:
+    from pipeline.extract.dom import Walker
+    from pipeline.extract.soup import parse_html
+    from pipeline.extract.structure import recover_sandwiched_prose
+
+    html = f"<html><body><div><p>{_PROSE}</p><p>What you'll need:</p><p>{_MORE}</p></div></body></html>"
+    soup = parse_html(html)
+    candidates = Walker().walk(soup.body)
+    keep = [True, False, True]
+    reasons: list[str | None] = [None, "outside the article", None]
+    recover_sandwiched_prose(candidates, keep, reasons)
+    assert keep == [True, True, True]
