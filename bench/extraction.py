@@ -48,6 +48,8 @@ OUTPUT_FILES = {"trafilatura": "trafilatura.json", "readability-lxml": "readabil
 
 # Pages of any corpus that came out with no article text although they hold a paragraph of prose.
 LOST: list[str] = []
+# Pages whose extraction was doubtful and audited on the best candidate, with an EX006 review note.
+DOUBTFUL: list[str] = []
 _SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
 
 
@@ -71,6 +73,8 @@ def extract(page: RawPage, cfg: ExtractionConfig) -> ExtractedDocument:
     doc = _extract(page, cfg)
     if not doc.text.strip() and has_prose(doc):
         LOST.append(page.source)
+    if any(p.code == "EX006" for p in doc.problems):
+        DOUBTFUL.append(page.source)
     return doc
 
 
@@ -445,6 +449,9 @@ def main() -> None:
         other_pages(cfg)
         print(f"Pages of any corpus with no article text (EX002) although they hold a paragraph of prose: {len(LOST)}")
         for name in LOST:
+            print(f"    {name}")
+        print(f"Pages audited with low extraction confidence (EX006 review): {len(DOUBTFUL)}")
+        for name in DOUBTFUL:
             print(f"    {name}")
 
 
