@@ -138,10 +138,12 @@ def reconsider(candidates: list[Candidate], keep: list[bool], reasons: list[str 
     share = _link_share(candidates, keep)
     # Navigation-like: mostly links and short items, with less prose than a short paragraph or two
     # (a buying guide of product links under a real introduction is an article).
-    nav_like = any(keep) and kept_prose < MIN_REGION_PROSE and (share >= NAV_LIKE_LINKS or kept_prose == 0)
+    # A short page of plain words (no links, no sentences) is not navigation: EX005 covers its length.
+    nav_like = any(keep) and kept_prose < MIN_REGION_PROSE and share >= NAV_LIKE_LINKS
     region = prose_region(candidates, usable)
     region_prose = _region_counts(candidates, usable, region)[0] if region is not None else 0
-    lost = not any(keep) and region_prose > 0
+    # Nothing kept, or no sentence kept, while the page has prose elsewhere.
+    lost = kept_prose == 0 and region_prose > 0
     # "Far shorter" is judged on the densest block of prose, and only when most of it was left out:
     # a detector that kept that block and left out teasers around it was right.
     host = _densest_host(candidates, usable)
@@ -157,7 +159,7 @@ def reconsider(candidates: list[Candidate], keep: list[bool], reasons: list[str 
     if nav_like:
         why = f"the text first chosen was navigation-like ({share:.0%} of it links, {kept_prose} characters of prose)"
     elif lost:
-        why = "the main-text detector found no article text"
+        why = "the main-text detector found no sentences of article text"
     else:
         why = (
             f"the text first chosen held {kept_prose} characters of prose, under half of the "

@@ -262,3 +262,9 @@ def test_a_dropped_lead_in_line_between_article_blocks_is_recovered() -> None:
     reasons: list[str | None] = [None, "outside the article", None]
     recover_sandwiched_prose(candidates, keep, reasons)
     assert keep == [True, True, True]
+
+
+def test_a_tiny_page_of_plain_words_is_not_called_navigation() -> None:
+    doc = _doc("<html><body><main><h1>Opening hours</h1><p>Monday to Friday, 9am to 5pm</p></main></body></html>")
+    assert "Monday to Friday" in doc.text
+    assert not [p for p in doc.problems if p.code == "EX006"]
