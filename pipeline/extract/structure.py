@@ -22,6 +22,9 @@ CHIP_MAX_WORDS = 10
 # A one-link paragraph of the body is a sentence, not a block of text.
 LINK_PARAGRAPH_MAX_WORDS = 30
 LINK_PARAGRAPH_MIN_WORDS = 4  # "Learn more", "Next" are labels, not sentences
+# A sentence around a link has words of its own; a paragraph that is only a link (often shouted in
+# capitals) is an in-body promo for another story.
+LINK_PARAGRAPH_MAX_LINKS = 0.8
 # A longer dropped stretch between article blocks is more likely an inserted promo than the article.
 SANDWICH_MAX_BLOCKS = 20
 _CARD_INNER = ("img", "picture", "h2", "h3", "h4", "h5", "h6")
@@ -97,7 +100,8 @@ def recover_link_content(candidates: list[Candidate], keep: list[bool], reasons:
         if (
             c.kind == "paragraph"
             and c.element.name == "p"
-            and c.link_chars > 0
+            and 0 < c.link_density <= LINK_PARAGRAPH_MAX_LINKS
+            and not c.text.isupper()
             and LINK_PARAGRAPH_MIN_WORDS <= c.words <= LINK_PARAGRAPH_MAX_WORDS
             and i > 0
             and keep[i - 1]

@@ -173,14 +173,29 @@ def test_link_chips_side_by_side_after_a_lead_in_line_are_kept() -> None:
 def test_a_one_sentence_paragraph_around_a_link_is_kept() -> None:
     text = _text(_article(
         '<h2>Side effects</h2><p>Most people have no side effects.</p>'
-        '<p><a href="https://yellowcard.mhra.gov.uk">Report a side effect on the Yellow Card website</a></p>'
+        '<p>Report a side effect on the <a href="https://yellowcard.mhra.gov.uk">Yellow Card website</a>.</p>'
     ))
     assert "Report a side effect on the Yellow Card website" in text
 
 
 def test_a_find_out_more_paragraph_in_the_body_is_kept() -> None:
-    text = _text(_article('<p><a href="/vaccinations/menb">Find out more about the MenB vaccine</a></p>'))
+    text = _text(_article('<p>Find out more about <a href="/vaccinations/menb">the MenB vaccine</a>.</p>'))
     assert "Find out more about the MenB vaccine" in text
+
+
+def test_a_paragraph_that_is_only_a_link_to_another_story_is_not_recovered() -> None:
+    from pipeline.extract.dom import Walker
+    from pipeline.extract.soup import parse_html
+    from pipeline.extract.structure import recover_link_content
+
+    html = f"""<html><body><div><p>{_PROSE}</p><p><a href="/s">SEAN SPICER ELIMINATED FROM THE SHOW</a></p>
+    <p><a href="/t">Car sales plunge nearly 17 percent in August</a></p><p>{_MORE}</p></div></body></html>"""
+    soup = parse_html(html)
+    candidates = Walker().walk(soup.body)
+    keep = [True, False, False, True]
+    reasons: list[str | None] = [None, "outside the article", "outside the article", None]
+    recover_link_content(candidates, keep, reasons)
+    assert keep == [True, False, False, True]
 
 
 def test_a_list_of_links_at_the_end_of_the_page_is_not_taken_for_chips() -> None:
