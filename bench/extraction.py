@@ -4,8 +4,7 @@ Scoring follows ../shared/corpora/README.md and the Scrapinghub benchmark's eval
 the multiset of word 4-grams (\\w+ tokens) of the extracted text against the ground truth gives
 true positives, false positives and false negatives, normalised by their sum; precision and recall
 are averaged over pages and F1 is their harmonic mean (the figure the published results quote).
-The mean of per-page F1 is printed beside it. The scoring is tests/support/scoring.py, which the
-regression tests share.
+The mean of per-page F1 is printed beside it.
 
     .venv/bin/python bench/extraction.py [--limit N] [--show-worst N] [--no-trafilatura]
 """
@@ -14,34 +13,31 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import hashlib
+import importlib
 import json
+import re
+import statistics
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from pipeline.config import ExtractionConfig  # noqa: E402
-from pipeline.extract.document import RawPage, extract  # noqa: E402
-from tests.support.paths import CORPORA  # noqa: E402
-from tests.support.scoring import (  # noqa: E402
-    ANNOTATORS,
-    HEALTH,
-    Counts,
-    article_body,
-    contains_snippet,
-    drop_nbsp,
-    match,
-    nhs_rows,
-    page_f1,
-    precision,
-    recall,
-    summarise,
-)
+from pipeline.config import ExtractionConfig, SiteProfile  # noqa: E402
+from pipeline.extract.document import ExtractedDocument, RawPage  # noqa: E402
+from pipeline.extract.document import extract as _extract  # noqa: E402
+from pipeline.extract.dom import Walker  # noqa: E402
+from pipeline.model import Document  # noqa: E402
 
+CORPORA = ROOT.parent / "shared" / "corpora"
 BENCH = CORPORA / "extraction-benchmark"
+HEALTH = CORPORA / "health-pages"
+READABILITY_PAGES = CORPORA / "readability-test-pages"
 # Published figures (../shared/corpora/README.md and the benchmark's README): F1, precision, recall.
 PUBLISHED = {
     "trafilatura": (0.958, 0.938, 0.978),
@@ -49,6 +45,97 @@ PUBLISHED = {
     "jusText": (0.804, 0.858, 0.756),
 }
 OUTPUT_FILES = {"trafilatura": "trafilatura.json", "readability-lxml": "readability.json", "jusText": "justext.json"}
+
+# Pages of any corpus that came out with no article text although they hold a paragraph of prose.
+LOST: list[str] = []
+# Pages whose extraction was doubtful and audited on the best candidate, with an EX006 review note.
+DOUBTFUL: list[str] = []
+_SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
+
+
+def has_prose(doc: ExtractedDocument) -> bool:
+    """A paragraph of prose anywhere on the page: 20 words or more, mostly not links, with a full stop.
+
+    Judged from the page's own blocks, not from the extractor's decisions, so the count is an
+    independent check on "EX002 only for pages with no article text".
+    """
+    if doc.parsed is None:
+        return False
+    root = doc.parsed.body if doc.parsed.body is not None else doc.parsed
+    return any(
+        c.kind == "paragraph" and c.words >= 20 and c.link_density < 0.5 and _SENTENCE_END.search(c.text)
+        for c in Walker().walk(root)
+    )
+
+
+def extract(page: RawPage, cfg: ExtractionConfig) -> ExtractedDocument:
+    """Our extraction, noting a page lost to EX002 while it has prose."""
+    doc = _extract(page, cfg)
+    if not doc.text.strip() and has_prose(doc):
+        LOST.append(page.source)
+    if any(p.code == "EX006" for p in doc.problems):
+        DOUBTFUL.append(page.source)
+    return doc
+
+
+_TOKEN = re.compile(r"\w+", re.UNICODE | re.MULTILINE | re.IGNORECASE | re.DOTALL)
+Counts = tuple[float, float, float]
+
+
+def shingles(text: str, n: int = 4) -> Counter[tuple[str, ...]]:
+    tokens = _TOKEN.findall(text or "")
+    return Counter(tuple(tokens[i : i + n]) for i in range(max(1, len(tokens) - n + 1)) if tokens[i : i + n])
+
+
+def match(true: str, pred: str) -> Counts:
+    """True positives, false positives, false negatives over 4-gram multisets, normalised by their sum."""
+    t, p = shingles(true), shingles(pred)
+    tp = float(sum((t & p).values()))
+    fp = float(sum((p - t).values()))
+    fn = float(sum((t - p).values()))
+    s = tp + fp + fn
+    return (tp / s, fp / s, fn / s) if s else (0.0, 0.0, 0.0)
+
+
+def precision(tp: float, fp: float, fn: float) -> float:
+    if fp == fn == 0:
+        return 1.0
+    if tp == fp == 0:
+        return 0.0
+    return tp / (tp + fp)
+
+
+def recall(tp: float, fp: float, fn: float) -> float:
+    if fp == fn == 0:
+        return 1.0
+    if tp == fn == 0:
+        return 0.0
+    return tp / (tp + fn)
+
+
+def page_f1(c: Counts) -> float:
+    p, r = precision(*c), recall(*c)
+    return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def summarise(rows: list[Counts]) -> dict[str, float]:
+    p = statistics.mean(precision(*c) for c in rows if c[0] + c[1] > 0)
+    r = statistics.mean(recall(*c) for c in rows if c[0] + c[2] > 0)
+    return {
+        "precision": p,
+        "recall": r,
+        "f1": 2 * p * r / (p + r) if p + r else 0.0,
+        "mean_page_f1": statistics.mean(page_f1(c) for c in rows),
+    }
+
+
+def article_body(doc: Document) -> str:
+    """The scored text without a leading page headline: the benchmark's articleBody has no headline."""
+    blocks = doc.blocks
+    if blocks and blocks[0].kind == "heading" and blocks[0].level == 1:
+        return doc.text[blocks[1].start :] if len(blocks) > 1 else ""
+    return doc.text
+
 
 def line(name: str, m: dict[str, float], extra: str = "") -> str:
     return (
@@ -100,6 +187,94 @@ def benchmark(cfg: ExtractionConfig, limit: int | None, worst: int, live: bool =
             print(f"    {k[:12]} P {precision(*c):.3f} R {recall(*c):.3f}  {truth[k].get('url', '')[:90]}")
 
 
+def _rank(name: str) -> str:
+    return hashlib.sha256(name.encode("utf-8")).hexdigest()
+
+
+def readability_names(which: str | None = None) -> list[str]:
+    """The readability test pages, or one half of them, split by a rule fixed before any tuning.
+
+    The pages are ordered by the SHA-256 of their folder names; the first half of that order is the
+    tuning half, the rest the held-out half. The rule never changes, so a held-out figure always
+    comes from pages nobody tuned on.
+    """
+    names = sorted(p.name for p in READABILITY_PAGES.iterdir() if (p / "source.html.gz").exists())
+    if which is None:
+        return names
+    ranked = sorted(names, key=_rank)
+    cut = len(ranked) // 2
+    chosen = set(ranked[:cut] if which == "tuning" else ranked[cut:])
+    return [n for n in names if n in chosen]
+
+
+def readability_page(name: str) -> tuple[str, str]:
+    """The page's HTML and the text of Readability.js's own extraction (the truth)."""
+    from bs4 import BeautifulSoup
+
+    folder = READABILITY_PAGES / name
+    html = gzip.decompress((folder / "source.html.gz").read_bytes()).decode("utf-8", "replace")
+    expected_html = gzip.decompress((folder / "expected.html.gz").read_bytes()).decode("utf-8", "replace")
+    return html, BeautifulSoup(expected_html, "lxml").get_text(" ")
+
+
+def _readability_lxml() -> Any:
+    """readability-lxml's module. Its name, `readability`, is also bench/readability.py, which the
+    script's own folder on sys.path would shadow it with: load it from outside this folder."""
+    here = str(Path(__file__).resolve().parent)
+    saved = list(sys.path)
+    sys.path[:] = [p for p in sys.path if str(Path(p or ".").resolve()) != here]
+    try:
+        return importlib.import_module("readability.readability")
+    finally:
+        sys.path[:] = saved
+
+
+def readability_lxml_text(html: str) -> str:
+    """readability-lxml's article as text (its summary is HTML)."""
+    from bs4 import BeautifulSoup
+
+    try:
+        summary = str(_readability_lxml().Document(html).summary(html_partial=True))
+    except Exception:  # its own failures on odd markup count as an empty extraction
+        return ""
+    return BeautifulSoup(summary, "lxml").get_text(" ")
+
+
+def readability_test_pages(cfg: ExtractionConfig, which: str | None, worst: int) -> None:
+    """Ours, trafilatura and readability-lxml on the readability test pages, per half.
+
+    Tuning decisions may look at the tuning half only; the held-out half is printed, never opened.
+    """
+    import trafilatura
+
+    for label in (("tuning", "held-out") if which is None else (which,)):
+        names = readability_names(label)
+        ours: list[Counts] = []
+        ours_h1: list[Counts] = []
+        traf: list[Counts] = []
+        rlxml: list[Counts] = []
+        for name in names:
+            html, expected = readability_page(name)
+            doc = extract(RawPage(source=name, html=html), cfg)
+            # Scored as the 181-page benchmark is: the article body without its headline, since
+            # Readability.js, like trafilatura, gives the title as metadata, not in the text.
+            ours.append(match(expected, article_body(doc)))
+            ours_h1.append(match(expected, doc.text))
+            traf.append(match(expected, trafilatura.extract(html, include_comments=False) or ""))
+            rlxml.append(match(expected, readability_lxml_text(html)))
+        kind = "tuning figure" if label == "tuning" else "pages not tuned on"
+        print(f"Readability test pages, {label} half ({len(names)} pages, {kind}):")
+        ours_m, traf_m = summarise(ours), summarise(traf)
+        print(line("health-audit (article body)", ours_m, f"   ahead of trafilatura by {ours_m['f1'] - traf_m['f1']:+.3f}"))
+        print(line("health-audit (scored text, with H1)", summarise(ours_h1)))
+        print(line(f"trafilatura {trafilatura.__version__}", traf_m))
+        print(line("readability-lxml", summarise(rlxml)))
+        if worst and label == "tuning":
+            ranked = sorted(zip(names, ours, strict=True), key=lambda nr: page_f1(nr[1]))[:worst]
+            for n, c in ranked:
+                print(f"    {n:<40} P {precision(*c):.3f} R {recall(*c):.3f}")
+
+
 def nhs_choices(cfg: ExtractionConfig) -> None:
     """NHS Choices pages against their expected main text.
 
@@ -122,7 +297,7 @@ def nhs_choices(cfg: ExtractionConfig) -> None:
         doc = extract(RawPage(source=content.stem, html=html), cfg)
         c = match(expected, article_body(doc))
         rows.append(c)
-        joined = extract(RawPage(source=content.stem, html=drop_nbsp(html)), cfg)
+        joined = extract(RawPage(source=content.stem, html=_drop_nbsp(html)), cfg)
         same = match(expected, article_body(joined))
         same_rows.append(same)
         title = content.with_suffix(".title").read_text(encoding="utf-8").strip()
@@ -146,6 +321,27 @@ def nhs_choices(cfg: ExtractionConfig) -> None:
             print(line(f"{label}{name}", summarise(nhs_rows(extractor, annotation_spacing=spacing))))
 
 
+# The annotators' own selectors, as a site profile: with their spacing, it gives their text exactly.
+ANNOTATORS = ExtractionConfig(
+    site_profiles=[SiteProfile(match="*", content=[".main-content"], boilerplate=["#webZoneLeft", ".review-dates"])]
+)
+
+
+def nhs_rows(extractor: Callable[[str, str], str], *, annotation_spacing: bool) -> list[Counts]:
+    """Each NHS Choices page scored for `extractor(name, html)`, on the page as published or with its
+    non-breaking spaces deleted as the annotators deleted them."""
+    rows: list[Counts] = []
+    for content in sorted((HEALTH / "nhs-choices-2016").glob("*.content")):
+        html = content.with_suffix(".html").read_bytes().decode("utf-8", "replace")
+        html = _drop_nbsp(html) if annotation_spacing else html
+        rows.append(match(content.read_text(encoding="utf-8"), extractor(content.stem, html)))
+    return rows
+
+
+def _drop_nbsp(html: str) -> str:
+    return html.replace("&nbsp;", "").replace("\xa0", "")
+
+
 def readability_pages(cfg: ExtractionConfig) -> None:
     from bs4 import BeautifulSoup
 
@@ -161,6 +357,30 @@ def readability_pages(cfg: ExtractionConfig) -> None:
         rows.append(c)
         print(f"  {folder.name:<34} F1 {page_f1(c):.3f}   precision {precision(*c):.3f}   recall {recall(*c):.3f}")
     print(line("all three", summarise(rows)))
+
+
+def contains_snippet(text: str, snippet: str) -> bool:
+    """A snippet appears in the text: as written (white space folded), or word for word.
+
+    Word for word ignores punctuation, because a heading such as 'Primary Funding Source:' ends as
+    the sentence 'Primary Funding Source.' in the scored text; a snippet may start or end mid-word.
+    """
+    if " ".join(snippet.split()) in " ".join(text.split()):
+        return True
+    words, want = _TOKEN.findall(text), _TOKEN.findall(snippet)
+    if not want:
+        return False
+    inner = want[1:-1]
+    for i in range(len(words) - len(want) + 1):
+        if words[i + 1 : i + 1 + len(inner)] != inner:
+            continue
+        first, last = words[i], words[i + len(want) - 1]
+        if len(want) == 1:
+            if want[0] in first:
+                return True
+        elif first.endswith(want[0]) and last.startswith(want[-1]):
+            return True
+    return False
 
 
 def snippets(cfg: ExtractionConfig, extractor: Callable[[str], str] | None = None) -> list[str]:
@@ -199,16 +419,21 @@ def main() -> None:
     ap.add_argument("--limit", type=int, default=None, help="only the first N benchmark pages")
     ap.add_argument("--show-worst", type=int, default=0, help="list the N worst benchmark pages")
     ap.add_argument("--no-trafilatura", action="store_true", help="our markup rules alone")
-    ap.add_argument("--only", choices=["benchmark", "health"], default=None)
+    ap.add_argument("--only", choices=["benchmark", "health", "readability"], default=None)
+    ap.add_argument("--half", choices=["tuning", "held-out"], default=None,
+                    help="only this half of the readability test pages (both by default)")
     ap.add_argument("--no-live", action="store_true", help="do not run trafilatura here for comparison")
     args = ap.parse_args()
     if not CORPORA.is_dir():
         sys.exit(f"{CORPORA} is missing: the shared corpora sit beside the checkout")
     cfg = ExtractionConfig(use_trafilatura=not args.no_trafilatura)
-    if args.only != "health":
+    if args.only in (None, "benchmark"):
         benchmark(cfg, args.limit, args.show_worst, live=not args.no_live)
         print()
-    if args.only != "benchmark":
+    if args.only in (None, "readability"):
+        readability_test_pages(cfg, args.half, args.show_worst)
+        print()
+    if args.only in (None, "health"):
         nhs_choices(cfg)
         print()
         readability_pages(cfg)
@@ -219,6 +444,23 @@ def main() -> None:
         snippets(cfg, lambda html: trafilatura.extract(html, include_comments=False) or "")
         for problem in snippets(cfg):
             print(f"    {problem}")
+        print()
+    if args.only is None:
+        other_pages(cfg)
+        print(f"Pages of any corpus with no article text (EX002) although they hold a paragraph of prose: {len(LOST)}")
+        for name in LOST:
+            print(f"    {name}")
+        print(f"Pages audited with low extraction confidence (EX006 review): {len(DOUBTFUL)}")
+        for name in DOUBTFUL:
+            print(f"    {name}")
+
+
+def other_pages(cfg: ExtractionConfig) -> None:
+    """The labelled real pages and the samples, extracted only for the EX002 count."""
+    folders = (CORPORA / "labelled-pages" / "pages", ROOT / "bench" / "heldout" / "pages", ROOT / "samples")
+    for folder in folders:
+        for path in sorted(folder.glob("*.htm*")):
+            extract(RawPage(source=str(path.relative_to(folder.parent)), html=path.read_text("utf-8", "replace")), cfg)
 
 
 if __name__ == "__main__":

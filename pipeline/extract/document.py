@@ -104,8 +104,16 @@ def extract(page: RawPage, config: ExtractionConfig | None = None) -> ExtractedD
         date_sources=date_sources,
         links=_links(candidates, selection, page.url, ids),
         content_hash=content_hash(text),
+        problems=_confidence_problems(selection),
         parsed=soup,
     )
+
+
+def _confidence_problems(selection: Selection) -> list[Problem]:
+    """A doubtful choice of article text, reported as EX006 (review) so it is never lost silently."""
+    if not selection.doubts or not any(selection.keep):
+        return []  # nothing kept at all is EX002's case
+    return [Problem("EX006", "Extraction confidence is low: " + "; ".join(selection.doubts) + ".")]
 
 
 def content_hash(text: str) -> str:

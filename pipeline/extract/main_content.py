@@ -26,6 +26,14 @@ from pipeline.extract.boilerplate import (
     markup_reason,
 )
 from pipeline.extract.dom import Candidate
+from pipeline.extract.prose import reconsider
+from pipeline.extract.structure import (
+    contents_lists,
+    drop_card_promos,
+    in_any,
+    recover_link_content,
+    recover_sandwiched_prose,
+)
 from pipeline.language.sentences import words
 
 # Containers that usually hold exactly the article, most specific first.
@@ -50,6 +58,8 @@ class Selection:
     reasons: list[str | None]  # why each stripped block was stripped
     container: dict[int, Tag] = field(default_factory=dict)  # boilerplate container per stripped block
     method: str = "trafilatura"
+    # Why the choice of article text is doubtful (reported as an EX review finding); empty when sure.
+    doubts: list[str] = field(default_factory=list)
 
 
 def tokens(text: str) -> list[str]:
@@ -208,6 +218,7 @@ def select(
 
     furniture = Furniture(candidates, total, in_main)
     widgets = signup_widgets(soup, furniture, protected)
+    toc = contents_lists(soup)
     for i, c in enumerate(candidates):
         if any(id(el) in blocked_ids for el in (*c.ancestors, c.element)):
             reasons[i] = "site profile boilerplate"
@@ -216,6 +227,9 @@ def select(
         if widget is not None:
             containers[i] = widget
             reasons[i] = "sign-up form"
+            continue
+        if in_any(c, toc):
+            reasons[i] = "contents list"
             continue
         found = furniture.of(c, protected)
         if found is not None:
@@ -238,13 +252,20 @@ def select(
         _recover_by_signature(candidates, keep, reasons)
         _recover_sandwiched(candidates, keep, reasons)
         _recover_tables(candidates, keep, reasons)
+    doubts: list[str] = []
     if method != "site profile":
+        doubts = reconsider(candidates, keep, reasons)
+        if doubts and any(keep):
+            method = f"{method}, then largest prose region"
         _recover_head(candidates, keep, reasons)
+        recover_link_content(candidates, keep, reasons)
+        recover_sandwiched_prose(candidates, keep, reasons)
     _drop_related_sections(candidates, keep, reasons)
+    drop_card_promos(candidates, keep, reasons, containers)
     _drop_sections(candidates, keep, reasons, is_comments_heading, "comments")
     if strip_references:
         _drop_sections(candidates, keep, reasons, is_references_heading, "references")
-    return Selection(keep=keep, reasons=reasons, container=containers, method=method)
+    return Selection(keep=keep, reasons=reasons, container=containers, method=method, doubts=doubts)
 
 
 # A sign-up box's text: its prompt and its status messages ("Please wait...", "Thanks!").
@@ -440,3 +461,4 @@ def _recover_tables(candidates: list[Candidate], keep: list[bool], reasons: list
             for i in members:
                 if not keep[i] and reasons[i] == "outside the article":
                     keep[i], reasons[i] = True, None
+

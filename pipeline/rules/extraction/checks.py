@@ -62,14 +62,40 @@ LITTLE_TEXT = rule(
     passing="An article of several paragraphs.",
 )
 
+LOW_CONFIDENCE = rule(
+    "EX006",
+    "extraction.low-confidence",
+    "The article text was found with low confidence: the main-text detector's choice was navigation-like, "
+    "empty or far shorter than the page's largest region of prose, so the best candidate was audited and "
+    "a person should confirm that it is the article.",
+    level="warning",
+    why="Every other check starts from the extracted text: if the article went to the stripped boilerplate, "
+    "an emergency page can pass with no safety, currency or reading check at all. A reviewer cannot see "
+    "what was never extracted, so a doubtful extraction is shown, not hidden.",
+    guideline="health-audit: every article in a run is either audited or reported, never lost silently.",
+    fail="A page whose only <ul> of 60 links comes before two short paragraphs of advice, with no <article> "
+    "or <main>: the detector keeps the links, and the paragraphs are audited instead.",
+    passing="<main><h1>Sepsis</h1><p>Sepsis is a serious reaction to an infection.</p></main>",
+)
 
-@check("extraction.article-text", "EX004", "EX005")
+
+@check("extraction.article-text", "EX004", "EX005", "EX006")
 def article_text(doc: Document, ctx: CheckContext) -> CheckOutput:
     """Problems met while loading, and how much article text (and boilerplate) the page gave."""
     out = CheckOutput()
     for problem in getattr(doc, "problems", []):
         if problem.code == ENCODING_REPAIRED.code:
             out.findings.append(finding(ENCODING_REPAIRED, problem.message))
+        elif problem.code == LOW_CONFIDENCE.code:
+            out.findings.append(
+                finding(
+                    LOW_CONFIDENCE,
+                    problem.message,
+                    outcome="review",
+                    suggestion="Compare the audited text with the page, and its stripped blocks; if the article "
+                    "is elsewhere, a site profile in extraction.site_profiles can point at its container.",
+                )
+            )
     words = len(doc.text.split())
     minimum = ctx.config.extraction.min_words
     if 0 < words < minimum:
