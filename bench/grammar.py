@@ -7,18 +7,25 @@ Prints:
 - characters per second of our grammar stage (chunks, skipped non-prose, paragraph cache) beside
   a raw LanguageTool HTTP check of the same article texts, on the same server in the same run,
   with the same number of requests in flight; then a re-run on unchanged text (all cached);
-- LanguageTool's memory after auditing the whole corpus.
+- LanguageTool's memory after auditing the whole corpus;
+- GR precision and recall on the labelled real pages (LABELLING.md), scored as the project's scorer
+  scores them: our GR001/GR002 findings beside raw LanguageTool's matches (a stock server, default
+  rules) on the same extracted text, for the tuning set (../shared/corpora/labelled-pages) and the
+  held-out set (bench/heldout) separately. Only the totals are printed: the held-out set is for
+  measuring, never for tuning. `--labelled` runs this part alone.
 
 The two measured paths run in alternating order on blocks of articles, so neither gains from
 the server's JIT warming up during the other.
 
-    .venv/bin/python bench/grammar.py [--limit N] [--parallel 2] [--no-vocabulary-comparison]
+    .venv/bin/python bench/grammar.py [--limit N] [--parallel 2] [--no-vocabulary-comparison] [--labelled]
 """
 
 from __future__ import annotations
 
 import argparse
 import gzip
+import importlib.util
+import json
 import os
 import re
 import sys
@@ -34,6 +41,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from pipeline.config import Config, from_mapping  # noqa: E402
+from pipeline.errors import ConfigError  # noqa: E402
 from pipeline.extract.document import RawPage, extract  # noqa: E402
 from pipeline.language.vocabulary import default_vocabulary  # noqa: E402
 from pipeline.model import Document  # noqa: E402
@@ -44,6 +52,10 @@ from pipeline.rules.grammar.service import GrammarService, Paragraph  # noqa: E4
 from pipeline.rules.registry import CheckOutput  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpora" / "extraction-benchmark" / "html"
+LABELLED_SETS = (
+    ("tuning (development set)", ROOT.parent / "shared" / "corpora" / "labelled-pages"),
+    ("held-out", ROOT / "bench" / "heldout"),
+)
 MB = 2**20
 TEMPLATES = (
     "Your doctor may mention {} at the appointment.",
@@ -225,7 +237,9 @@ def stage_benchmark(docs: list[Document], parallel: int, blocks: int) -> None:
     print(f"{'':44}{'seconds':>9}{'chars/s':>10}{'Java CPU s':>12}")
     print(f"{'raw LanguageTool (whole text per request)':44}{raw_s:9.1f}{chars / raw_s:10.0f}{raw_cpu:12.1f}")
     print(f"{'our grammar stage, cold cache':44}{ours_s:9.1f}{chars / ours_s:10.0f}{ours_cpu:12.1f}")
-    print(f"{'our grammar stage, re-run on unchanged text':44}{warm_s:9.2f}{chars / warm_s:10.0f}{warm_cpu:12.1f}")
+    print(
+        f"{'our grammar stage, re-run on unchanged text':44}{warm_s:9.2f}{chars / warm_s:10.0f}{warm_cpu:12.1f}"
+    )
     print(f"our overhead over raw LanguageTool, cold cache: {overhead:+.1f}% (target: at most +15%)")
     print(f"re-run on unchanged text: {ours_s / warm_s:.0f}x faster than the cold run (target: at least 20x)")
     print(
@@ -238,14 +252,118 @@ def stage_benchmark(docs: list[Document], parallel: int, blocks: int) -> None:
     )
 
 
+def _scorer() -> Any:
+    """The project's scorer (labelled-pages/score.py), so both paths are scored exactly as it scores."""
+    path = LABELLED_SETS[0][1] / "score.py"
+    spec = importlib.util.spec_from_file_location("labelled_score", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _as_flags(doc: Document, spans: list[tuple[int, int]], rule: str) -> dict[str, Any]:
+    findings = [{"rule": rule, "outcome": "fail", "span": {"start": a, "end": b}} for a, b in spans]
+    return {"status": "audited", "text": doc.text, "findings": findings}
+
+
+def labelled_precision(folder: Path, ours_url: str, raw_url: str, scorer: Any) -> dict[str, Any]:
+    """GR precision and recall of our stage and of raw LanguageTool on one labelled set."""
+    labels = {
+        p.stem: json.loads(p.read_text(encoding="utf-8")) for p in sorted((folder / "labels").glob("*.json"))
+    }
+    pages: dict[str, list[dict[str, Any]]] = {"ours": [], "raw": []}
+    left_out: set[str] = set()
+    with httpx.Client(timeout=600) as client:
+        for pid, lab in labels.items():
+            try:
+                config = from_mapping({"select": ["GR"], "locale": lab["locale"]})
+            except ConfigError:
+                left_out.add(lab["locale"])  # as the scorer does: a locale the tool refuses is left out
+                continue
+            html = (folder / "pages" / f"{pid}.html").read_text(encoding="utf-8")
+            doc = extract(RawPage(source=str(folder / "pages" / f"{pid}.html"), html=html))
+            ctx = CheckContext(config=config)
+            ctx.grammar = GrammarService.from_config(ours_url, config)
+            out = languagetool_matches(doc, ctx)
+            assert isinstance(out, CheckOutput)
+            ours = {
+                "status": "audited",
+                "text": doc.text,
+                "findings": [
+                    {"rule": f.rule, "outcome": f.outcome, "span": {"start": f.span.start, "end": f.span.end}}
+                    for f in out.findings
+                    if f.span is not None
+                ],
+            }
+            response = client.post(
+                f"{raw_url}/v2/check", data={"language": config.language, "text": doc.text}
+            )
+            response.raise_for_status()
+            raw_spans = [(m["offset"], m["offset"] + m["length"]) for m in response.json()["matches"]]
+            pages["ours"].append(scorer.score_page(lab, ours))
+            pages["raw"].append(scorer.score_page(lab, _as_flags(doc, raw_spans, "GR001")))
+    figures: dict[str, Any] = {"pages": len(pages["ours"]), "left_out_locales": sorted(left_out)}
+    for name, scored in pages.items():
+        tp = sum(p["gr"]["tp"] for p in scored)
+        fp = sum(p["gr"]["fp"] for p in scored)
+        want = sum(p["gr"]["want"] for p in scored)
+        found = sum(p["gr"]["found"] for p in scored)
+        figures[name] = {
+            "tp": tp,
+            "fp": fp,
+            "precision": tp / (tp + fp) if tp + fp else None,
+            "recall": found / want if want else None,
+        }
+    return figures
+
+
+def labelled_benchmark() -> None:
+    print("\n== GR on labelled real pages: our grammar stage beside raw LanguageTool ==")
+    print("(scored by labelled-pages/score.py; raw = every match of a stock server with default rules)")
+    scorer = _scorer()
+    ours_server, _ = started(True)
+    raw_server, _ = started(False)
+    try:
+        for label, folder in LABELLED_SETS:
+            f = labelled_precision(folder, ours_server.url, raw_server.url, scorer)
+
+            def shown(x: float | None) -> str:
+                return "n/a" if x is None else f"{x:.3f}"
+
+            print(
+                f"\n{label}: {f['pages']} pages"
+                + (
+                    f" (locales left out: {', '.join(f['left_out_locales'])})"
+                    if f["left_out_locales"]
+                    else ""
+                )
+            )
+            print(f"{'':28}{'precision':>10}{'recall':>8}{'right':>7}{'wrong':>7}")
+            for name, title in (("ours", "our GR001 + GR002"), ("raw", "raw LanguageTool")):
+                g = f[name]
+                print(f"{title:28}{shown(g['precision']):>10}{shown(g['recall']):>8}{g['tp']:>7}{g['fp']:>7}")
+    finally:
+        ours_server.stop()
+        raw_server.stop()
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--limit", type=int, default=None, help="only the first N corpus pages")
     parser.add_argument("--parallel", type=int, default=2, help="requests in flight (both paths)")
     parser.add_argument("--blocks", type=int, default=8, help="alternating blocks of articles")
     parser.add_argument("--no-vocabulary-comparison", action="store_true")
+    parser.add_argument(
+        "--labelled", action="store_true", help="only GR precision on the labelled real pages"
+    )
     args = parser.parse_args()
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at start")
+    if args.labelled:
+        labelled_benchmark()
+        return
     if not args.no_vocabulary_comparison:
         vocabulary_comparison()
     t0 = time.monotonic()
@@ -255,6 +373,7 @@ def main() -> None:
         "not part of the figures)"
     )
     stage_benchmark(docs, args.parallel, args.blocks)
+    labelled_benchmark()
     print(f"load average {os.getloadavg()[0]:.1f} at the end")
 
 

@@ -84,8 +84,17 @@ class GrammarConfig(Section):
     accept_file: OptionalDataPath = None  # the same, one word a line; '#' starts a comment
     medical_dictionary: DataPath = "/usr/share/hunspell/en_med_glut.dic"
     affix_file: DataPath = "/usr/share/hunspell/en_US.aff"  # the affix rules en_med_glut.dic is written for
-    # Oxford -ize spelling is British too, but the NHS writes -ise: do not ask writers to change it.
-    disabled_rules: list[str] = Field(default_factory=lambda: ["OXFORD_SPELLING_Z_NOT_S"])
+    # LanguageTool rules left off: Oxford -ize spelling and the compound-sentence comma rules (house
+    # style, not grammar); see DEFAULT_DISABLED_RULES in pipeline/rules/grammar/service.py.
+    disabled_rules: list[str] = Field(
+        default_factory=lambda: [
+            "OXFORD_SPELLING_Z_NOT_S",
+            "COMMA_COMPOUND_SENTENCE",
+            "COMMA_COMPOUND_SENTENCE_2",
+            "COMMA_COMPOUND_SENTENCE_3",
+            "COMMA_COMPOUND_SENTENCE_4",
+        ]
+    )
     start_timeout: float = 90.0
 
 

@@ -248,6 +248,35 @@ def required_context(page: Page, _: Settings) -> Iterator[Issue]:
 
 _GROUPS_IN = {"menu": "menubar", "menubar": "menu", "tree": "tree", "listbox": "listbox"}
 
+# The children HTML's content model gives each native container (HTML Living Standard, "Content
+# model" of table, thead/tbody/tfoot, tr, ul/ol/menu, select, optgroup, datalist). A child the
+# parser puts there with no role attribute of its own is the native structure, and is valid
+# (WCAG technique H39 for <caption>, H51 for table markup); axe-core checks only explicit roles.
+_SCRIPT_SUPPORTING = frozenset({"script", "template"})
+_NATIVE_CHILDREN: dict[str, frozenset[str]] = {
+    "table": frozenset({"caption", "colgroup", "thead", "tbody", "tfoot", "tr"}),
+    "thead": frozenset({"tr"}),
+    "tbody": frozenset({"tr"}),
+    "tfoot": frozenset({"tr"}),
+    "tr": frozenset({"td", "th"}),
+    "ul": frozenset({"li"}),
+    "ol": frozenset({"li"}),
+    "menu": frozenset({"li"}),
+    "select": frozenset({"option", "optgroup", "hr"}),
+    "optgroup": frozenset({"option"}),
+    "datalist": frozenset({"option"}),
+}
+
+
+def native_child(page: Page, parent: Tag, child: Tag) -> bool:
+    """`child` is part of `parent`'s own HTML structure: allowed there by the content model, and
+    neither element changes its role with a role attribute that differs from the native one."""
+    if child.parent is not parent or child.has_attr("role"):
+        return False
+    if page.explicit_role(parent) not in (None, page.implicit_role(parent)):
+        return False
+    return child.name in _SCRIPT_SUPPORTING or child.name in _NATIVE_CHILDREN.get(parent.name, frozenset())
+
 
 def _required_owned(page: Page, el: Tag, role: str | None) -> tuple[str, ...]:
     """The roles `el` may own; a group inside a menu, tree or listbox owns what its container owns."""
@@ -278,7 +307,7 @@ def required_owned(page: Page, _: Settings) -> Iterator[Issue]:
         allowed = set(owned)
         for child in accessibility_children(page, el):
             child_role = page.role(child)
-            if child_role not in allowed and not page.is_hidden(child):
+            if child_role not in allowed and not page.is_hidden(child) and not native_child(page, el, child):
                 shown = f'role "{child_role}"' if child_role else f"a <{child.name}>"
                 yield Issue(
                     "AX067",

@@ -14,7 +14,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline.language.vocabulary import MedicalVocabulary, VocabularyError, read_word_list, vocabulary_for
+from pipeline.language.vocabulary import (
+    BRITISH_VARIANTS,
+    MedicalVocabulary,
+    VocabularyError,
+    british_spelling,
+    read_word_list,
+    vocabulary_for,
+)
 from pipeline.model import Block, Document, Finding
 from pipeline.rules.context import CheckContext
 from pipeline.rules.grammar.service import Match, Paragraph
@@ -57,6 +64,19 @@ STYLE = rule(
     tags=("nhs:content-style-guide",),
     enabled=False,
 )
+NAMES = rule(
+    "GR004",
+    "grammar.unknown-names",
+    "Capitalised words the speller does not know, read as names (people after 'says', 'Dr' or "
+    "'Professor', products, places, organisations, acronyms): one note per article listing them, "
+    "so the site can add them to its accepted words.",
+    level="note",
+    why="A name is not a misspelling; reporting each one as an error teaches editors to ignore the "
+    "spelling check.",
+    guideline="health-audit: names go to the site's accepted words (grammar.accept_words).",
+    fail='"Rest helps," says Dr Okonkwo.',
+    passing='"Rest helps," says the doctor.',
+)
 NOT_CHECKED = rule(
     "GR900",
     "grammar.not-checked",
@@ -78,6 +98,16 @@ _STYLE_CATEGORIES = frozenset(
 _STYLE_ISSUES = frozenset({"style", "typographical", "whitespace", "register", "locale-violation"})
 # Rules of the spell checker itself: only these are answered by the medical vocabulary.
 _SPELLER_RULES = ("MORFOLOGIK_RULE", "HUNSPELL_RULE", "HUNSPELL_NO_SUGGEST_RULE")
+# Agreement rules LanguageTool may fire on both words of one mistake ("This are": THIS_NNS on
+# "This", PLURAL_VERB_AFTER_THIS on "are"); touching grammar matches are one finding (see _merged).
+# A grammar match a construction makes wrong: EACH_EVERY_NNS reads "either" + plural noun as
+# "either antibiotic", but "either antibiotics ... or ..." is correct English.
+_EITHER_OR = re.compile(r"^either\b.*\bor\b", re.I | re.S)
+# Words after which a capitalised unknown word is a person's name.
+_NAME_CUES = re.compile(
+    r"(?:\b(?:says|said|according to|Dr|Doctor|Prof|Professor|Mr|Mrs|Ms|Miss|Nurse|Sister|Sir|Dame)\.?|[\"“‘'])\s*$"
+)
+_SENTENCE_END = re.compile(r"(?:^|[.!?:;…]['\"”’)\]]*)\s*$")
 # NHS style starts bullets with a small letter when they continue the sentence that leads in.
 _LIST_CASE_RULES = frozenset({"UPPERCASE_SENTENCE_START"})
 
@@ -243,16 +273,78 @@ def accepted_words(inline: Iterable[str], path: str | None) -> MedicalVocabulary
 
 def _drop_reason(
     m: Match, block: Block, word: str, vocabulary: MedicalVocabulary | None, language: str,
-    accepted: MedicalVocabulary = NO_ACCEPTED_WORDS,
+    accepted: MedicalVocabulary = NO_ACCEPTED_WORDS, rest: str = "",
 ) -> str | None:
-    """Why a match is dropped, or None to keep it."""
+    """Why a match is dropped, or None to keep it. `rest` is the paragraph from the match on."""
     if is_speller_match(m) and vocabulary is not None and vocabulary.accepts(word, language):
         return "medical_words"
     if is_speller_match(m) and word in accepted:
         return "accepted_words"
     if m.rule_id in _LIST_CASE_RULES and m.offset == 0 and block.kind in ("list_item", "table_cell"):
         return "list_item_case"
+    if m.rule_id == "EACH_EVERY_NNS" and _EITHER_OR.match(re.split(r"[.!?]\s", rest, maxsplit=1)[0]):
+        return "either_or"
     return None
+
+
+def _medical_misspelling(word: str, m: Match, vocabulary: MedicalVocabulary | None, language: str) -> bool:
+    """The word is a medical word, or LanguageTool's fix for it is one: a misspelt drug, not a name."""
+    if vocabulary is None:
+        return False
+    if word.lower() in vocabulary:
+        return True
+    return any(r and " " not in r and vocabulary.accepts(r, language) for r in m.replacements)
+
+
+def is_name(para: str, m: Match, word: str, vocabulary: MedicalVocabulary | None, language: str) -> bool:
+    """A capitalised word the speller does not know, where only a name is capitalised: an acronym,
+    after "says", "Dr" or "Professor" or an opening quote, inside a sentence, or at a sentence's
+    start when the next word is capitalised too ("Kristen Schloemann"). A misspelt medical word
+    ("Paracetmol") is never a name."""
+    if not word or not word[0].isupper() or not is_speller_match(m):
+        return False
+    if _medical_misspelling(word, m, vocabulary, language):
+        return False
+    before = para[: m.offset]
+    if (len(word) >= 2 and word.isupper()) or _NAME_CUES.search(before) or not _SENTENCE_END.search(before):
+        return True
+    return re.match(r"\s+[A-Z][a-z]", para[m.offset + m.length :]) is not None
+
+
+def _match_case(model: str, word: str) -> str:
+    if model.isupper() and len(model) > 1:
+        return word.upper()
+    return word[0].upper() + word[1:] if model[:1].isupper() else word
+
+
+def suggestions(word: str, m: Match, vocabulary: MedicalVocabulary | None, language: str) -> list[str]:
+    """LanguageTool's replacements; for the American spelling of a medical word on a British audit,
+    only its British twin ("Anemia": "Anaemia", never the unrelated "Anomia")."""
+    if vocabulary is not None and is_speller_match(m) and language in BRITISH_VARIANTS:
+        lower = word.lower()
+        if lower in vocabulary.american_only:
+            return [_match_case(word, british_spelling(lower, vocabulary.words))]
+    return [r for r in m.replacements if r]
+
+
+def _touching(a: tuple[Match, int, str], b: tuple[Match, int, str], text: str) -> bool:
+    """Two grammar matches on neighbouring words, with only spaces between: one mistake."""
+    (ma, sa, _), (mb, sb, _) = a, b
+    gap = text[sa + ma.length : sb]
+    return 0 <= len(gap) <= 1 and not gap.strip() and not is_speller_match(ma) and not is_speller_match(mb)
+
+
+def _merged(kept: list[tuple[Match, int, str]], text: str, dropped: dict[str, int]) -> list[tuple[Match, int, str]]:
+    """One finding per agreement mistake: of touching grammar matches ("This are"), the later one,
+    on the verb, is kept; its fix ("is") keeps the writer's subject."""
+    out: list[tuple[Match, int, str]] = []
+    for item in sorted(kept, key=lambda k: k[1]):
+        if out and code_for(out[-1][0]) == code_for(item[0]) == GRAMMAR.code and _touching(out[-1], item, text):
+            out[-1] = item
+            dropped["same_mistake"] = dropped.get("same_mistake", 0) + 1
+            continue
+        out.append(item)
+    return out
 
 
 def _findings(
@@ -263,11 +355,25 @@ def _findings(
     for block, para, matches in zip(plan.blocks, plan.paragraphs, results, strict=True):
         for m in matches or ():
             word = para.text[m.offset : m.offset + m.length]
-            reason = _drop_reason(m, block, word, vocabulary, language, accepted)
+            reason = _drop_reason(m, block, word, vocabulary, language, accepted, para.text[m.offset :])
             if reason is not None:
                 dropped[reason] = dropped.get(reason, 0) + 1
                 continue
             kept.append((m, block.start + m.offset, word))
+    # A word read as a name in one place ("Professor Quibbleton") is that name everywhere.
+    named = {
+        word
+        for block, para, matches in zip(plan.blocks, plan.paragraphs, results, strict=True)
+        for m in matches or ()
+        if is_name(para.text, m, word := para.text[m.offset : m.offset + m.length], vocabulary, language)
+    }
+    names: dict[str, tuple[int, int]] = {}  # name -> its first span
+    for m, start, word in kept:
+        if is_speller_match(m) and word in named:
+            names.setdefault(word, (start, start + m.length))
+            dropped["names"] = dropped.get("names", 0) + 1
+    kept = [k for k in kept if not (is_speller_match(k[0]) and k[2] in named)]
+    kept = _merged(kept, doc.text, dropped)
     # A word the speller does not know is one finding, at its first use, however often it recurs:
     # a name used six times is one decision for the editor, not six.
     # Keyed on the folded word: "Paracetmol" opening a sentence and "paracetmol" are one mistake.
@@ -281,11 +387,12 @@ def _findings(
             dropped["repeated_spelling"] = dropped.get("repeated_spelling", 0) + 1
             continue
         message = f"'{word}': {m.message}" if speller else m.message
+        fixes = suggestions(word, m, vocabulary, language)
         data: dict[str, Any] = {
             "languagetool_rule": m.rule_id,
             "category": m.category,
             "issue_type": m.issue_type,
-            "replacements": list(m.replacements),
+            "replacements": fixes,
         }
         if speller and len(places := uses[word.casefold()]) > 1:
             message += f" (used {len(places)} times in the article)"
@@ -295,12 +402,23 @@ def _findings(
             message,
             span=(start, start + m.length),
             text=doc.text,
-            suggestion=", ".join(r for r in m.replacements if r) or None,
+            suggestion=", ".join(fixes) or None,
             data=data,
+        )
+    if names:
+        listed = sorted(names, key=lambda n: names[n][0])
+        yield finding(
+            NAMES,
+            f"Read as names, not checked for spelling: {', '.join(listed)}. If they are spelt right, add "
+            "them to the site's accepted words (grammar.accept_words).",
+            outcome="review",
+            span=names[listed[0]],
+            text=doc.text,
+            data={"names": listed},
         )
 
 
-@check("grammar.languagetool", "GR001", "GR002", "GR003", "GR900", uses_service=True)
+@check("grammar.languagetool", "GR001", "GR002", "GR003", "GR004", "GR900", uses_service=True)
 def languagetool_matches(doc: Document, ctx: CheckContext) -> CheckOutput:
     if ctx.grammar is None:
         reason = ctx.grammar_unavailable or "LanguageTool is not configured"

@@ -33,7 +33,17 @@ from pipeline.rules.grammar.languagetool import LanguageToolServer, is_ready
 if TYPE_CHECKING:
     from pipeline.config import Config
 
-DEFAULT_DISABLED_RULES: tuple[str, ...] = ("OXFORD_SPELLING_Z_NOT_S",)
+# Oxford -ize spelling is British too, but the NHS writes -ise: do not ask writers to change it.
+# LanguageTool's compound-sentence comma rules ask for a comma before every "and", "but" or "or"
+# that joins two clauses: house style, not grammar (LABELLING.md counts them as uncertain), and
+# wrong on short clauses ("if the burn is large and you are cold").
+DEFAULT_DISABLED_RULES: tuple[str, ...] = (
+    "OXFORD_SPELLING_Z_NOT_S",
+    "COMMA_COMPOUND_SENTENCE",
+    "COMMA_COMPOUND_SENTENCE_2",
+    "COMMA_COMPOUND_SENTENCE_3",
+    "COMMA_COMPOUND_SENTENCE_4",
+)
 CACHE_ENTRIES = 200_000  # paragraphs; about 100 MB at worst
 _PARAGRAPH_BREAK = {"markup": "\n", "interpretAs": "\n\n"}
 

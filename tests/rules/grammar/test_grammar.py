@@ -153,19 +153,19 @@ def test_a_word_the_speller_does_not_know_is_one_finding_however_often_it_recurs
         "Take paracetmol for the pain.\n\nThis are a mistake. This are a mistake. Paracetmol is safe.",
     )
     out = run_check(doc, grammar_context(lt_server))
-    named = [f for f in spelling(out.findings) if f.excerpt == "Quibbleton"]
-    assert len(named) == 1
-    (f,) = named
-    assert f.span is not None and f.span.start == doc.text.index("Quibbleton")  # the first use
-    assert "used 3 times" in f.message
-    assert [doc.text[a:b] for a, b in f.data["uses"]] == ["Quibbleton"] * 3
+    # A name is a name everywhere: one note, never a spelling error (it opens two sentences too).
+    assert not [f for f in spelling(out.findings) if f.excerpt == "Quibbleton"]
+    (note,) = [f for f in out.findings if f.rule == "GR004"]
+    assert note.outcome == "review" and note.data["names"] == ["Quibbleton"]
+    assert note.span is not None and note.span.start == doc.text.index("Quibbleton")  # the first use
     (drug,) = [f for f in spelling(out.findings) if f.excerpt and f.excerpt.casefold() == "paracetmol"]
     assert drug.excerpt == "paracetmol" and "used 2 times" in drug.message  # capitalised at a sentence start
     assert [doc.text[a:b] for a, b in drug.data["uses"]] == ["paracetmol", "Paracetmol"]
     second = doc.text.rindex("This are")
     grammar_at = {f.span.start >= second for f in out.findings if f.rule == "GR001" and f.span is not None}
     assert grammar_at == {False, True}  # grammar: each place to mend is its own finding
-    assert out.metrics["grammar"]["dropped_matches"]["repeated_spelling"] == 3
+    assert out.metrics["grammar"]["dropped_matches"]["repeated_spelling"] == 1
+    assert out.metrics["grammar"]["dropped_matches"]["names"] == 3
 
 
 def test_a_sites_accepted_words_are_not_misspellings(lt_server: LanguageToolServer, tmp_path: Path) -> None:
