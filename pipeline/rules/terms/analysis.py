@@ -107,7 +107,8 @@ def analyse_text(
             status="unexplained",
             uses=len(group),
             suggestion=_suggestion(concept),
-            plain=(plain_words or {}).get(fold(key)),
+            # The word as written first: "sputum" (filed under "mucus") has its own plain word.
+            plain=(plain_words or {}).get(fold(text[first.start : first.end])) or (plain_words or {}).get(fold(key)),
             source=concept.source if concept else None,
             text=text,
         )

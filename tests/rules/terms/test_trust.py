@@ -18,3 +18,14 @@ def test_a_rare_name_of_a_familiar_thing_is_still_jargon() -> None:
     reports = _reports("Bring up any sputum into a tissue and show it to the nurse.")
     assert reports["sputum"].status == "unexplained"
     assert _reports("Bring up any mucus into a tissue.") == {}
+
+
+def test_a_medical_word_with_a_plain_swap_gets_one_finding_that_names_the_plain_word() -> None:
+    from pipeline.extract.document import from_text
+    from pipeline.rules.context import CheckContext
+    from pipeline.run.assembly import audit_document
+
+    doc = from_text("case:sputum", "Cough up any sputum into a tissue and keep it in the pot the nurse gives you for a test.")
+    found = [f for f in audit_document(doc, CheckContext(config=CONFIG)).findings if f.excerpt == "sputum"]
+    assert [f.rule for f in found] == ["MT001"]
+    assert "phlegm" in (found[0].suggestion or "")
