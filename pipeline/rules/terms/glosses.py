@@ -53,6 +53,12 @@ _WHICH_AFTER = re.compile(
     r"|in other words\b|where\b|when\b)",
     re.I,
 )
+# "which is usually done under general anaesthetic" says how it is done, not what it is.
+_HOW_DONE = re.compile(
+    r"\s+(?:(?:usually|often|normally|sometimes|also|then|only|now|mostly|generally)\s+)?"
+    r"(?:\w+ed|done|given|made|taken|seen|put|carried|found|known|used)\b(?!\s+(?:as|to\s+mean)\b)",
+    re.I,
+)
 _APPOSITIVE_AFTER = re.compile(r"\s*,\s+(?:a|an)\s+\w+", re.I)
 _EXAMPLE_AFTER = re.compile(r"\s*,?\s+(?:such as|for example|for instance|like)\s+\w+", re.I)
 _DEFINED_AS = re.compile(
@@ -286,7 +292,7 @@ def _gloss_after(
     # "X, which means ...", "X, where ...", "X, a serious condition of ...", "X, such as ..."
     for pattern, name in ((_WHICH_AFTER, "which is"), (_APPOSITIVE_AFTER, "appositive"), (_EXAMPLE_AFTER, "example")):
         m = pattern.match(rest)
-        if m:
+        if m and not (name == "which is" and _HOW_DONE.match(rest, m.end())):
             return Gloss(name, rest_start + m.start(), sent.end)
 
     # "Labial fusion, or labial adhesion, is when ...", "The abdominal aorta is the largest ..."

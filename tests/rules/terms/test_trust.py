@@ -29,3 +29,27 @@ def test_a_medical_word_with_a_plain_swap_gets_one_finding_that_names_the_plain_
     found = [f for f in audit_document(doc, CheckContext(config=CONFIG)).findings if f.excerpt == "sputum"]
     assert [f.rule for f in found] == ["MT001"]
     assert "phlegm" in (found[0].suggestion or "")
+
+
+def test_a_late_explanation_is_reported_in_the_body_never_at_the_title() -> None:
+    from pipeline.extract.document import RawPage, extract
+    from pipeline.rules.context import CheckContext
+    from pipeline.run.assembly import audit_document
+
+    html = (
+        "<html><body><article><h1>Cryotherapy for warts</h1>"
+        "<p>Warts are common and harmless.</p><p>Your nurse may offer cryotherapy at the surgery.</p>"
+        "<p>It takes a few minutes and you can go home straight after.</p>"
+        "<p>Cryotherapy is when the wart is frozen with a very cold spray so that it falls off.</p>"
+        "</article></body></html>"
+    )
+    result = audit_document(extract(RawPage("case:title", html)), CheckContext(config=CONFIG))
+    late = [f for f in result.findings if f.rule == "MT003"]
+    assert len(late) == 1 and late[0].span is not None
+    heading = next(b for b in result.blocks if b.kind == "heading")
+    assert not heading.start <= late[0].span.start < heading.end
+
+
+def test_how_a_procedure_is_done_does_not_explain_what_it_is() -> None:
+    text = "Large warts may need a curettage, which is usually done under a local anaesthetic."
+    assert _reports(text)["curettage"].status == "unexplained"
