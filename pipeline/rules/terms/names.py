@@ -18,8 +18,9 @@ from collections.abc import Iterable
 from pipeline.config import Config
 from pipeline.language.sentences import sentence_spans
 from pipeline.language.vocabulary import vocabulary_for
+from pipeline.rules.terms.analysis import plain_alternatives
 from pipeline.rules.terms.familiarity import Judge, zipf
-from pipeline.rules.terms.glossary import glossary_matcher, tokens
+from pipeline.rules.terms.glossary import fold, glossary_matcher, tokens
 
 Span = tuple[int, int]
 
@@ -77,9 +78,12 @@ def _starts_sentence(pos: int, sentence_starts: set[int], text: str) -> bool:
 
 
 def jargon(word: str, config: Config) -> bool:
-    """Whether the MT checks take `word` for jargon, so that they report it (MT001-MT003 when it is
-    not explained, MT004 when it is and a plain word exists). Judged on the word alone: running the
-    whole MT analysis again for RD008 would double its cost on long texts."""
+    """Whether the MT checks take `word` for jargon and know its plain word, so that their finding
+    (MT001-MT003 when it is not explained, MT004 when it is) carries the swap. Judged on the word
+    alone: running the whole MT analysis again for RD008 would double its cost on long texts. A
+    site's own RD008 list that MT does not read keeps its findings."""
+    if fold(word) not in plain_alternatives(config.terms.plain_words):
+        return False
     matcher = glossary_matcher(config)
     judge = _judge(config)
     found = matcher.find(word, tokens(word))
@@ -93,4 +97,5 @@ def _judge(config: Config) -> Judge:
 
 
 def inside(span: Span, spans: Iterable[Span]) -> bool:
-    return any(a <= span[0] and span[1] <= b for a, b in spans)
+    """Whether `span` is part of a longer name (a swap of the whole name is a swap, not a break)."""
+    return any(a <= span[0] and span[1] <= b and (a, b) != span for a, b in spans)
