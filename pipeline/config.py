@@ -107,6 +107,11 @@ class TermsConfig(Section):
     zipf_rare_word: float = 2.0
     zipf_medical_word: float = 3.75
     min_word_length: int = Field(default=4, ge=1)  # shorter words are never flagged as jargon
+    # A glossary term marked familiar is still jargon when the form written is rarer than this.
+    zipf_trust_familiar: float = 2.5
+    # "some painkillers, such as co-codamol": a plain class explains its examples. Sites that want
+    # every drug name explained set this false.
+    class_explains_example: bool = True
     # Abbreviations UK readers know, beyond those the glossary marks familiar.
     familiar_abbreviations: list[str] = Field(
         default_factory=lambda: ["UK", "US", "USA", "EU", "NHS", "GP", "A&E", "TV", "OK", "AI", "DNA", "HIV", "AIDS", "BBC"]

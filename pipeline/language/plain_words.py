@@ -100,12 +100,14 @@ def _normal(form: str) -> str:
 
 
 def _already_glossed(text: str, start: int, end: int, swap: Swap) -> bool:
-    """NHS style puts the medical word in brackets after the plain one: "tummy (abdomen)"."""
-    before = text[max(0, start - 40) : start].lower()
-    after = text[end : end + 40].lower()
+    """The plain word already stands beside the term: NHS style puts the medical word in brackets
+    after the plain one ("tummy (abdomen)"), and writers pair them ("vomiting (being sick)",
+    "being sick or vomiting"). Beside means within a few words, in the same sentence."""
+    before = re.split(r"[.!?\n]", text[max(0, start - 40) : start])[-1].lower()
+    after = re.split(r"[.!?\n]", text[end : end + 40])[0].lower()
     for plain in swap.plain:
         p = re.escape(plain.lower())
-        if re.search(rf"\b{p}\s*\($", before) or re.match(rf"\s*\(\s*{p}\s*\)", after):
+        if re.search(rf"\b{p}\b", before) or re.search(rf"\b{p}\b", after):
             return True
     return False
 

@@ -64,3 +64,31 @@ def test_samples_run_fails_the_gate_for_the_right_reasons(sample_run: RunResult)
     assert [f.outcome for f in good] == ["review"] and "--browser" in good[0].message
     # Grammar ran for real on every page.
     assert all(not any(f.rule == "GR900" for f in a.findings) for a in sample_run.articles)
+
+
+def _terms_findings(stem: str) -> set[tuple[str, str | None]]:
+    """The MT and RD008 findings of one sample page, audited without grammar (they do not need it)."""
+    from pipeline.extract.document import RawPage, extract
+    from pipeline.rules.context import CheckContext
+    from pipeline.run.assembly import audit_document
+
+    path = SAMPLES / "articles" / f"{stem}.html"
+    doc = extract(RawPage(str(path), path.read_text(encoding="utf-8")))
+    result = audit_document(doc, CheckContext(config=from_mapping({"grammar": {"enabled": False}})))
+    return {(f.rule, f.excerpt) for f in result.findings if f.rule.startswith("MT") or f.rule == "RD008"}
+
+
+@pytest.mark.parametrize("stem", sorted(s for s in EXPECTED if "terms_must_have" in EXPECTED[s]))
+def test_sample_has_the_term_findings_it_was_built_to_show(stem: str) -> None:
+    got = _terms_findings(stem)
+    for want in EXPECTED[stem].get("terms_must_have", []):
+        assert (want["rule"], want["excerpt"]) in got, f"{stem}: missing {want}"
+    for unwanted in EXPECTED[stem].get("terms_must_not_have", []):
+        assert (unwanted["rule"], unwanted["excerpt"]) not in got, f"{stem}: should not have {unwanted}"
+
+
+@pytest.mark.xfail(strict=True, reason="known gaps listed in samples/expected/*.yaml: terms_known_gaps")
+@pytest.mark.parametrize("stem", sorted(s for s in EXPECTED if "terms_known_gaps" in EXPECTED[s]))
+def test_sample_known_term_gaps(stem: str) -> None:
+    got = _terms_findings(stem)
+    assert all((g["rule"], g["excerpt"]) in got for g in EXPECTED[stem]["terms_known_gaps"])

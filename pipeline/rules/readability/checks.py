@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pipeline.config import ReadabilityConfig
+from pipeline.language.plain_words import Match
 from pipeline.language.plain_words import load as load_swaps
 from pipeline.language.sentences import sentence_spans
 from pipeline.language.syllables import plain_word
@@ -21,6 +22,7 @@ from pipeline.rules.context import CheckContext
 from pipeline.rules.readability import passive
 from pipeline.rules.readability.formulas import Counts, count, summary, words
 from pipeline.rules.registry import CheckOutput, Rule, check, finding, rule
+from pipeline.rules.terms.names import fixed_names, inside, jargon
 
 READING_AGE = rule(
     "RD001",
@@ -454,16 +456,26 @@ def plain_words(doc: Document, ctx: CheckContext) -> CheckOutput:
     if _not_scoreable(doc):
         return CheckOutput()
     swaps = load_swaps(cfg.plain_words)  # a missing or broken list is a configuration error (config.py)
-    return CheckOutput(
-        [
+    # A swap inside a fixed name would break it ("tummy aortic aneurysm"); a medical word the MT
+    # checks report gets its plain word in that finding, so one word carries one finding.
+    names = fixed_names(doc.text, ctx.config)
+    uses: dict[str, list[Match]] = {}
+    for m in swaps.find(doc.text):
+        if inside((m.start, m.end), names) or jargon(m.text, ctx.config):
+            continue
+        uses.setdefault(m.swap.word, []).append(m)
+    out = []
+    for group in uses.values():  # one finding per word, at its first use, with the number of uses
+        m, n = group[0], len(group)
+        times = f" It is used {n} times in the article." if n > 1 else ""
+        out.append(
             finding(
                 PLAIN_WORD,
-                f"“{m.text}” has a plainer alternative: {', '.join(f'“{p}”' for p in m.swap.plain)}.",
+                f"“{m.text}” has a plainer alternative: {', '.join(f'“{p}”' for p in m.swap.plain)}.{times}",
                 span=(m.start, m.end),
                 text=doc.text,
                 suggestion=m.suggestion(),
-                data={"source": m.swap.source, "word": m.swap.word},
+                data={"source": m.swap.source, "word": m.swap.word, "uses": n},
             )
-            for m in swaps.find(doc.text)
-        ]
-    )
+        )
+    return CheckOutput(out)

@@ -94,6 +94,12 @@ def analyse_text(
     reports: list[TermReport] = []
     reported: list[str] = []
     for key, group in sorted(groups.items(), key=lambda kv: kv[1][0].start):
+        # A title or heading names the topic and is never where an explanation is due: the first
+        # use that counts is the first one in the body, so MT003 never points at a heading (a term
+        # only in headings that its section never explains is still reported there).
+        body = [u for u in group if not sents.in_heading(u.start)]
+        if body and body[0] is not group[0] and gloss_for(text, group[0], uses, sents, judge) is None:
+            group = body
         first = group[0]
         if _covered(key, reported, judge):
             continue  # "mortality rates" after "mortality": one finding is enough
@@ -107,7 +113,8 @@ def analyse_text(
             status="unexplained",
             uses=len(group),
             suggestion=_suggestion(concept),
-            plain=(plain_words or {}).get(fold(key)),
+            # The word as written first: "sputum" (filed under "mucus") has its own plain word.
+            plain=(plain_words or {}).get(fold(text[first.start : first.end])) or (plain_words or {}).get(fold(key)),
             source=concept.source if concept else None,
             text=text,
         )

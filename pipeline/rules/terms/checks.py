@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from pipeline.config import Config
 from pipeline.model import ArticleResult, Document, Finding
 from pipeline.rules.context import CheckContext
@@ -86,14 +88,32 @@ def _message(r: TermReport) -> str:
     return f"The medical term '{word}' is not explained in plain words."
 
 
+def _flat(s: str) -> str:
+    """An explanation that goes inside brackets has none of its own: "a (b)" becomes "a, b"."""
+    return re.sub(r"\s*\(\s*([^()]*?)\s*\)", r", \1", s).strip()
+
+
+def _example(r: TermReport, word: str) -> str | None:
+    """The first use rewritten with its explanation, never with brackets inside brackets:
+    "peripherally inserted central catheter (PICC) line, a thin tube ...", "sepsis (a reaction ...)"."""
+    concept = r.first.concept
+    if r.kind == "abbreviation" and concept is not None and concept.expansion:
+        letters = re.match(r"[A-Za-z0-9&]+", word)
+        abbr, rest = (letters.group(0), word[letters.end() :]) if letters else (word, "")
+        spelt = f"{_flat(concept.expansion)} ({abbr}){rest}"
+        return f"{spelt}, {_flat(concept.explanation)}" if concept.explanation else spelt
+    return f"{word} ({_flat(r.suggestion)})" if r.suggestion else None
+
+
 def _fix(r: TermReport) -> str:
     word = r.text[r.first.start : r.first.end]
+    example = _example(r, word)
     if r.plain:
-        return f"Say '{r.plain}' instead of '{word}', or explain it here" + (f": {r.suggestion}." if r.suggestion else ".")
+        return f"Say '{r.plain}' instead of '{word}', or explain it here" + (f": {example}." if example else ".")
     if r.status == "late" and r.gloss is not None:
         return f"Move the explanation to the first use: {word} ({r.text[r.gloss.start:r.gloss.end].strip()})."
-    if r.suggestion:
-        return f"Explain it at its first use, for example: {word} ({r.suggestion})."
+    if example:
+        return f"Explain it at its first use, for example: {example}."
     if r.kind == "abbreviation":
         return f"Spell out '{word}' at its first use, or use the words instead of the letters."
     return f"Explain '{word}' in everyday words at its first use, or use a plainer word."
@@ -111,7 +131,8 @@ def findings_for(reports: list[TermReport]) -> list[Finding]:
         elif r.status == "unexplained":
             code = UNEXPANDED_ABBREVIATION if r.kind == "abbreviation" else UNEXPLAINED_TERM
             out.append(finding(code, _message(r), span=span, text=r.text, suggestion=_fix(r), data=data))
-        elif r.plain and r.kind == "term":
+        elif r.plain and r.kind == "term" and not (r.gloss is not None and r.gloss.pattern == "brackets around"):
+            # "Piles (haemorrhoids)" leads with the plain word already: the NHS's own pattern.
             word = r.text[r.first.start : r.first.end]
             out.append(
                 finding(

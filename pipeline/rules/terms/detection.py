@@ -115,7 +115,7 @@ def find_uses(text: str, judge: Judge, sents: Sentences) -> list[Use]:
     uses: list[Use] = [
         Use(_glossary_key(m.concept, text[m.start : m.end]), m.concept.kind, m.start, m.end, "glossary", m.concept)
         for m in matches
-        if not judge.concept_familiar(m.concept)
+        if not judge.form_familiar(m.concept, text[m.start : m.end])
         and not (m.concept.kind == "abbreviation" and _post_nominal(text, m.start, m.end))
     ]
     claimed = [(m.start, m.end) for m in matches]

@@ -79,6 +79,17 @@ class Judge:
             return any(f in self.cfg.familiar_abbreviations for f in c.forms)
         return max(zipf(f) for f in c.forms) >= self.cfg.zipf_familiar
 
+    def form_familiar(self, c: Concept, surface: str) -> bool:
+        """Whether the words as written are familiar. A concept the glossary calls familiar is taken
+        at its word, unless the form used is rare in general English: a reader who knows "mucus"
+        may not know "sputum", and labelled real pages show readers stumbling on conditions
+        the glossary once judged everyday ("croup", "tetanus")."""
+        if not self.concept_familiar(c):
+            return False
+        if c.kind == "abbreviation" or not c.familiar:
+            return True
+        return zipf(fold(surface)) >= self.cfg.zipf_trust_familiar
+
     def by_stem(self) -> dict[str, Concept]:
         """Single-word glossary terms by stem."""
         if self._by_stem is None:

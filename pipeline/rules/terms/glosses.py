@@ -53,6 +53,12 @@ _WHICH_AFTER = re.compile(
     r"|in other words\b|where\b|when\b)",
     re.I,
 )
+# "which is usually done under general anaesthetic" says how it is done, not what it is.
+_HOW_DONE = re.compile(
+    r"\s+(?:(?:usually|often|normally|sometimes|also|then|only|now|mostly|generally)\s+)?"
+    r"(?:\w+ed|done|given|made|taken|seen|put|carried|found|known|used)\b(?!\s+(?:as|to\s+mean)\b)",
+    re.I,
+)
 _APPOSITIVE_AFTER = re.compile(r"\s*,\s+(?:a|an)\s+\w+", re.I)
 _EXAMPLE_AFTER = re.compile(r"\s*,?\s+(?:such as|for example|for instance|like)\s+\w+", re.I)
 _DEFINED_AS = re.compile(
@@ -73,6 +79,14 @@ _CATEGORY = (
     "disease|illness|vitamin|mineral|protein|enzyme|chemical|operation|procedure|test|scan|painkiller|"
     "antibiotic|vaccine|organ|muscle|bone|nerve|gland|germ|treatment|device|machine|cream|tablet"
 )
+# A class named before "such as" and any earlier examples of the list: "painkillers, such as
+# co-codamol, codeine or " before "tramadol".
+_CLASS_BEFORE = re.compile(
+    r"(?P<cls>[^,;:.()]+(?:\([^()]*\))?)\s*,?\s+(?:such\s+as|including|like|for\s+example|e\.g\.?)\s+"
+    r"(?:[\w'\u2019-]+(?:\s+[\w'\u2019-]+)?\s*(?:,\s*(?:or\s+|and\s+)?|\s+or\s+|\s+and\s+))*$",
+    re.I,
+)
+_VAGUE = frozenset(["things", "ways", "factors", "reasons", "others", "cases", "situations", "issues", "problems", "causes", "symptoms", "signs", "this", "is", "was", "has", "as"])
 _CATEGORY_BEFORE = re.compile(rf"\b(?:the|a|an)\s+(?:{_CATEGORY})\s+$", re.I)
 # A definition in the next sentence: "<subject> is a / are when / means ...".
 _DEFINING_VERB = re.compile(
@@ -223,7 +237,8 @@ def _gloss_here(text: str, use: Use, sent: SentenceSpan, sents: Sentences, judge
     if m:
         how = "known as" if m.group("how").lower().startswith("known") else "called"
         lead = before[: m.start()]
-        if _ANAPHOR.match(lead) or not lead.strip():
+        # "Also known as impetigo" on the line under a title: the title is the plain name.
+        if _ANAPHOR.match(lead) or not lead.strip() or re.fullmatch(r"\s*also\s*", lead, re.I):
             prev = sents.before(sent.start)
             if prev is not None:
                 return Gloss(how, prev.start, prev.end)
@@ -234,6 +249,20 @@ def _gloss_here(text: str, use: Use, sent: SentenceSpan, sents: Sentences, judge
     m = _CATEGORY_BEFORE.search(before)
     if m:
         return Gloss("category", sent.start + m.start(), sent.start + m.end())
+
+    # "some painkillers, such as co-codamol or tramadol": a plain class, then its examples.
+    m = _CLASS_BEFORE.search(before) if judge.cfg.class_explains_example else None
+    if m:
+        lead = re.sub(r"\s*\([^()]*\)\s*$", "", m.group("cls"))  # "medicines that thin the blood (anticoagulants)"
+        at = _last_words_start(lead, 6)
+        cls = lead[at:]
+        # The class must be all plain words ("a form of heart disease", not "cardiovascular
+        # disease") and name a kind of thing: "painkillers", not "things other than infection".
+        words = [t for t in tokens(cls) if t.text.isalpha()]
+        hard = any(is_acronym(t.text) or judge.rare_medical(t.text) for t in words)
+        kind = bool(words) and words[-1].folded.endswith("s") and words[-1].folded not in _VAGUE
+        if kind and not hard and judge.is_plain(cls, avoid):
+            return Gloss("class", sent.start + m.start("cls") + at, sent.start + m.start("cls") + len(lead))
     return None
 
 
@@ -263,7 +292,7 @@ def _gloss_after(
     # "X, which means ...", "X, where ...", "X, a serious condition of ...", "X, such as ..."
     for pattern, name in ((_WHICH_AFTER, "which is"), (_APPOSITIVE_AFTER, "appositive"), (_EXAMPLE_AFTER, "example")):
         m = pattern.match(rest)
-        if m:
+        if m and not (name == "which is" and _HOW_DONE.match(rest, m.end())):
             return Gloss(name, rest_start + m.start(), sent.end)
 
     # "Labial fusion, or labial adhesion, is when ...", "The abdominal aorta is the largest ..."
