@@ -7,7 +7,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from concurrent.futures import CancelledError, ThreadPoolExecutor
+from concurrent.futures import CancelledError, Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -38,24 +38,6 @@ from pipeline.run.pool import LocalChecks, process_count
 
 if TYPE_CHECKING:  # the database layer loads only where history is used, not in worker processes
     from pipeline.history import History
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
 
 
 # (source, digest of its bytes) -> the stored result for exactly those bytes under the same settings.
@@ -101,26 +83,26 @@ def audit_source(
     return result
 
 
-
-
-
-
 def _audit_in_pool(
     pool: LocalChecks, source: Source, raw: RawInput, ctx: CheckContext, local: LocalPool
 ) -> ArticleResult:
-    future = pool.submit(source, raw)
     budget = ctx.config.runner.article_timeout
     if budget is None:
-        part = future.result()
+        part = pool.submit(source, raw).result()
     else:
-        # The budget runs from when a worker takes the article, not while it waits in the queue.
-        while not future.running() and not future.done():
-            time.sleep(0.05)
+        future = local.submit_tracked(pool, source, raw)
         try:
+            # The budget runs from when a worker takes the article, not while it waits in the queue.
+            # A process pool marks queued futures "running" early, so wait for the article to be among
+            # the oldest unfinished ones, as many as there are workers: those are the ones being done.
+            while not future.done() and not local.at_work(future):
+                time.sleep(0.05)
             part = future.result(timeout=budget)
         except FutureTimeout:
             local.kill(pool)
             return over_budget_result(source.location, budget)
+        finally:
+            local.untrack(future)
     if isinstance(part, ArticleResult):
         return part
     doc, outputs = part
@@ -148,6 +130,25 @@ class LocalPool:
         self.peak_rss = 0  # bytes, the largest worker's
         self._killed: set[int] = set()  # pools killed for an article over its time budget
         self.kills = 0
+        self._inflight: list[Future[Any]] = []  # in submission order, which workers take them in
+
+    def submit_tracked(self, pool: LocalChecks, source: Source, raw: RawInput) -> Future[Any]:
+        """Submit and remember the order, under one lock, so the order kept is the order queued."""
+        with self._lock:
+            future = pool.submit(source, raw)
+            self._inflight.append(future)
+            return future
+
+    def untrack(self, future: Future[Any]) -> None:
+        with self._lock:
+            if future in self._inflight:
+                self._inflight.remove(future)
+
+    def at_work(self, future: Future[Any]) -> bool:
+        """Whether a worker has taken `future` (it is among the oldest `processes` unfinished ones)."""
+        with self._lock:
+            waiting = [f for f in self._inflight if not f.done()]
+            return future in waiting[: max(1, self.processes)]
 
     def get(self) -> LocalChecks | None:
         with self._lock:
