@@ -5,10 +5,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from pipeline.config import from_mapping
 from pipeline.run.pool import process_count
 from pipeline.run.runner import run_audit
 from tests.core.test_cli import GOOD
+
+# Starts worker processes or several real audit processes: not part of the fast loop.
+pytestmark = pytest.mark.slow
 
 PARAGRAPH = "<p>Sepsis is a serious reaction to an infection. Call 111 if you are worried about a fever.</p>\n"
 
