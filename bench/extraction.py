@@ -36,7 +36,9 @@ from tests.support.scoring import (  # noqa: E402  (the scoring the tests use to
     Counts,
     article_body,
     contains_snippet,
+    drop_nbsp,
     match,
+    nhs_rows,
     page_f1,
     precision,
     recall,
@@ -84,22 +86,6 @@ def extract(page: RawPage, cfg: ExtractionConfig) -> ExtractedDocument:
     if any(p.code == "EX006" for p in doc.problems):
         DOUBTFUL.append(page.source)
     return doc
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
 
 
 def line(name: str, m: dict[str, float], extra: str = "") -> str:
@@ -262,7 +248,7 @@ def nhs_choices(cfg: ExtractionConfig) -> None:
         doc = extract(RawPage(source=content.stem, html=html), cfg)
         c = match(expected, article_body(doc))
         rows.append(c)
-        joined = extract(RawPage(source=content.stem, html=_drop_nbsp(html)), cfg)
+        joined = extract(RawPage(source=content.stem, html=drop_nbsp(html)), cfg)
         same = match(expected, article_body(joined))
         same_rows.append(same)
         title = content.with_suffix(".title").read_text(encoding="utf-8").strip()
@@ -286,23 +272,6 @@ def nhs_choices(cfg: ExtractionConfig) -> None:
             print(line(f"{label}{name}", summarise(nhs_rows(extractor, annotation_spacing=spacing))))
 
 
-
-
-def nhs_rows(extractor: Callable[[str, str], str], *, annotation_spacing: bool) -> list[Counts]:
-    """Each NHS Choices page scored for `extractor(name, html)`, on the page as published or with its
-    non-breaking spaces deleted as the annotators deleted them."""
-    rows: list[Counts] = []
-    for content in sorted((HEALTH / "nhs-choices-2016").glob("*.content")):
-        html = content.with_suffix(".html").read_bytes().decode("utf-8", "replace")
-        html = _drop_nbsp(html) if annotation_spacing else html
-        rows.append(match(content.read_text(encoding="utf-8"), extractor(content.stem, html)))
-    return rows
-
-
-def _drop_nbsp(html: str) -> str:
-    return html.replace("&nbsp;", "").replace("\xa0", "")
-
-
 def readability_pages(cfg: ExtractionConfig) -> None:
     from bs4 import BeautifulSoup
 
@@ -318,8 +287,6 @@ def readability_pages(cfg: ExtractionConfig) -> None:
         rows.append(c)
         print(f"  {folder.name:<34} F1 {page_f1(c):.3f}   precision {precision(*c):.3f}   recall {recall(*c):.3f}")
     print(line("all three", summarise(rows)))
-
-
 
 
 def snippets(cfg: ExtractionConfig, extractor: Callable[[str], str] | None = None) -> list[str]:

@@ -22,7 +22,7 @@ from pipeline.datafiles import load_yaml
 from pipeline.extract.boilerplate import phrase_pattern
 from pipeline.extract.dates import KEYS as DATE_KEYS
 from pipeline.extract.dates import find_dates, parse_date
-from pipeline.extract.dom import Candidate, Walker, css_selector, index_page, is_hidden
+from pipeline.extract.dom import Candidate, Walker, css_selector, index_page, innermost_common, is_hidden
 from pipeline.extract.main_content import Selection, select
 from pipeline.extract.soup import parse_html
 from pipeline.language.sentences import TextBuilder, clean
@@ -189,19 +189,7 @@ def _stripped(candidates: list[Candidate], selection: Selection) -> list[str]:
 
 def _article_region(candidates: list[Candidate], selection: Selection) -> Tag | None:
     """The innermost element holding every kept block: where the article's images are."""
-    common: tuple[Tag, ...] | None = None
-    for cand, kept in zip(candidates, selection.keep, strict=True):
-        if not kept:
-            continue
-        chain = (*cand.ancestors, cand.element)
-        if common is None:
-            common = chain
-            continue
-        n = 0
-        while n < min(len(common), len(chain)) and common[n] is chain[n]:
-            n += 1
-        common = common[:n]
-    return common[-1] if common else None
+    return innermost_common(candidates, selection.keep)
 
 
 def _links(

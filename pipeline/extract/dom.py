@@ -304,3 +304,20 @@ def index_page(soup: BeautifulSoup) -> PageIndex:
 
 def id_counts(soup: BeautifulSoup) -> Counter[str]:
     return index_page(soup).ids
+
+
+def innermost_common(candidates: list[Candidate], keep: list[bool]) -> Tag | None:
+    """The innermost element holding every kept candidate, or None when none is kept."""
+    common: tuple[Tag, ...] | None = None
+    for cand, kept in zip(candidates, keep, strict=True):
+        if not kept:
+            continue
+        chain = (*cand.ancestors, cand.element)
+        if common is None:
+            common = chain
+            continue
+        n = 0
+        while n < min(len(common), len(chain)) and common[n] is chain[n]:
+            n += 1
+        common = common[:n]
+    return common[-1] if common else None

@@ -15,7 +15,7 @@ from __future__ import annotations
 from bs4 import BeautifulSoup, Tag
 
 from pipeline.extract.boilerplate import is_related_heading
-from pipeline.extract.dom import Candidate
+from pipeline.extract.dom import Candidate, innermost_common
 
 # A link chip or a contents entry is a few words; longer link items are teasers.
 CHIP_MAX_WORDS = 10
@@ -49,21 +49,10 @@ def in_any(c: Candidate, ids: set[int]) -> bool:
 
 def _region(candidates: list[Candidate], keep: list[bool]) -> Tag | None:
     """The innermost element around every kept block, or None when that is the whole page."""
-    common: tuple[Tag, ...] | None = None
-    for c, k in zip(candidates, keep, strict=True):
-        if not k:
-            continue
-        chain = (*c.ancestors, c.element)
-        if common is None:
-            common = chain
-            continue
-        n = 0
-        while n < min(len(common), len(chain)) and common[n] is chain[n]:
-            n += 1
-        common = common[:n]
-    if not common or common[-1].name in ("body", "html", "[document]"):
+    region = innermost_common(candidates, keep)
+    if region is None or region.name in ("body", "html", "[document]"):
         return None
-    return common[-1]
+    return region
 
 
 def _inside(c: Candidate, region: Tag) -> bool:

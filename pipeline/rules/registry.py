@@ -124,19 +124,24 @@ def rule(
     return r
 
 
+def _family_of(what: str, codes: tuple[str, ...]) -> str:
+    """The one family a check's codes belong to; every code must be a declared rule."""
+    unknown = [c for c in codes if c not in RULES]
+    if unknown:
+        raise ValueError(f"{what} names undeclared rules {unknown}")
+    families = {c[:2] for c in codes}
+    if len(families) != 1:
+        raise ValueError(f"{what} spans families {families}")
+    return families.pop()
+
+
 def check(
     name: str, *codes: str, needs_html: bool = False, uses_service: bool = False
 ) -> Callable[[CheckFn], CheckFn]:
     """Register a check function that may emit findings for `codes`."""
 
     def deco(fn: CheckFn) -> CheckFn:
-        unknown = [c for c in codes if c not in RULES]
-        if unknown:
-            raise ValueError(f"check {name} names undeclared rules {unknown}")
-        families = {c[:2] for c in codes}
-        if len(families) != 1:
-            raise ValueError(f"check {name} spans families {families}")
-        CHECKS[name] = Check(name, families.pop(), tuple(codes), fn, needs_html, uses_service)
+        CHECKS[name] = Check(name, _family_of(f"check {name}", codes), tuple(codes), fn, needs_html, uses_service)
         return fn
 
     return deco
@@ -146,13 +151,7 @@ def run_check(name: str, *codes: str) -> Callable[[RunCheckFn], RunCheckFn]:
     """Register a cross-article check that may emit findings for `codes`."""
 
     def deco(fn: RunCheckFn) -> RunCheckFn:
-        unknown = [c for c in codes if c not in RULES]
-        if unknown:
-            raise ValueError(f"run check {name} names undeclared rules {unknown}")
-        families = {c[:2] for c in codes}
-        if len(families) != 1:
-            raise ValueError(f"run check {name} spans families {families}")
-        RUN_CHECKS[name] = RunCheck(name, families.pop(), tuple(codes), fn)
+        RUN_CHECKS[name] = RunCheck(name, _family_of(f"run check {name}", codes), tuple(codes), fn)
         return fn
 
     return deco
